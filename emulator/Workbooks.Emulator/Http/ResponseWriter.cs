@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Workbooks.Emulator.Http;
+
+/// <summary>How a response must be rendered for this request and session.</summary>
+internal sealed class ResponseStyle
+{
+    public bool Pretty { get; set; }
+    public bool AsciiOnly { get; set; }
+    public bool Gzip { get; set; }
+    public string? JsonpCallback { get; set; }
+    public string? SessionCookie { get; set; }
+    public bool Truncate { get; set; }
+    public bool DropAfterProcessing { get; set; }
+    public TimeSpan SlowBy { get; set; }
+}
+
+/// <summary>Writes JSON (and other) bodies with the service's headers, compression, JSONP and injected faults.</summary>
+internal static class ResponseWriter
+{
+    private static readonly JavaScriptEncoder RawUtf8 = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static async Task WriteJsonAsync(HttpContext context, int status, ResponseStyle style, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        if (style.JsonpCallback is { } callback)
+            buffer.Write(Encoding.UTF8.GetBytes(callback + "("));
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = style.Pretty,
+            Encoder = style.AsciiOnly ? JavaScriptEncoder.Default : RawUtf8,
+            SkipValidation = false,
+        }))
+        {
+            body(writer);
+        }
+        if (style.JsonpCallback is not null)
+            buffer.Write(")"u8);
+        var contentType = style.JsonpCallback is null ? "application/json; charset=utf-8" : "text/javascript; charset=utf-8";
+        await WriteBytesAsync(context, status, contentType, buffer.WrittenMemory, style).ConfigureAwait(false);
+    }
+
+    public static async Task WriteBytesAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> bytes, ResponseStyle style, string? fileName = null)
+    {
+        var response = context.Response;
+        if (style.DropAfterProcessing)
+        {
+            context.Abort();
+            return;
+        }
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.Headers.CacheControl = "no-cache, no-store, must-revalidate";
+        response.Headers.Expires = "Fri, 30 Oct 1998 14:19:41 GMT";
+        if (fileName is not null)
+            response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+        SetSessionCookie(response, style);
+
+        var payload = bytes;
+        if (style.Gzip)
+        {
+            response.Headers.ContentEncoding = "gzip";
+            response.Headers.Vary = "Accept-Encoding";
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(bytes.Span);
+            payload = compressed.ToArray();
+        }
+
+        if (style.SlowBy > TimeSpan.Zero)
+            await Task.Delay(style.SlowBy, context.RequestAborted).ConfigureAwait(false);
+
+        if (style.Truncate && payload.Length > 1)
+        {
+            // Promise the whole body, send half, then cut the connection: a truncated response.
+            response.ContentLength = payload.Length;
+            await response.Body.WriteAsync(payload[..(payload.Length / 2)], context.RequestAborted).ConfigureAwait(false);
+            await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            context.Abort();
+            return;
+        }
+        response.ContentLength = payload.Length;
+        await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static void SetSessionCookie(HttpResponse response, ResponseStyle style)
+    {
+        if (style.SessionCookie is { } id && !response.HasStarted)
+            response.Headers.SetCookie = $"Workbooks-Session={id}; path=/; HttpOnly";
+    }
+
+    /// <summary>The documented error body: <c>success: false</c>, the reason, a message, and the request-level errors.</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, ResponseStyle style, string message, string? failureReason = null, IReadOnlyDictionary<string, string>? errors = null)
+        => WriteJsonAsync(context, status, style, w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("success", false);
+            if (failureReason is not null)
+            {
+                w.WriteString("failure_reason", failureReason);
+                // The bindings read failure_message; the guide documents failure_reason. Send both.
+                w.WriteString("failure_message", message);
+            }
+            w.WriteString("flash", message);
+            if (errors is not null)
+            {
+                w.WriteStartObject("errors");
+                foreach (var (k, v) in errors)
+                {
+                    w.WriteStartArray(k);
+                    w.WriteStringValue(v);
+                    w.WriteEndArray();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        });
+
+    public static async Task RedirectAsync(HttpContext context, string location, ResponseStyle style)
+    {
+        context.Response.StatusCode = StatusCodes.Status302Found;
+        context.Response.Headers.Location = location;
+        SetSessionCookie(context.Response, style);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var html = Encoding.UTF8.GetBytes($"<html><body>You are being <a href=\"{location}\">redirected</a>.</body></html>");
+        context.Response.ContentLength = html.Length;
+        await context.Response.Body.WriteAsync(html, context.RequestAborted).ConfigureAwait(false);
+    }
+}

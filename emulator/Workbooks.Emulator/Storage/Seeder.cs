@@ -1,0 +1,292 @@
+using System.Globalization;
+using Workbooks.Emulator.Query;
+using Workbooks.Emulator.Schema;
+
+namespace Workbooks.Emulator.Storage;
+
+/// <summary>
+/// Fills a database with realistic, deterministic data for any schema: the same seed and schema give the same
+/// records. Values are chosen from the field's name where it says what it holds (names, e-mails, towns, money…)
+/// and from its datatype otherwise; picklist fields take entries of their picklist; foreign keys point at
+/// existing records of the associated type; related attributes (<c>primary_contact[name]</c>) agree with them.
+/// </summary>
+internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions options)
+{
+    private static readonly string[] FirstNames = ["James", "Olivia", "Amelia", "Noah", "Isla", "George", "Ava", "Arthur", "Mia", "Oscar", "Ivy", "Leo", "Freya", "Harry", "Lily", "Jack", "Grace", "Theo", "Sophia", "Henry", "Ada", "Alan", "Grace", "Richard", "Anne", "Jim", "Rosalind", "Tim", "Karen", "Charles"];
+    private static readonly string[] LastNames = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Gordon", "Goodwin", "Golding", "Lovelace", "Turing", "Hopper", "Franklin", "Kay", "Richards", "Babbage"];
+    private static readonly string[] Towns = ["Reading", "Oxford", "London", "Bristol", "Leeds", "Manchester", "Cambridge", "York", "Bath", "Newbury", "Slough", "Beading", "Readington", "Edinburgh", "Cardiff"];
+    private static readonly string[] Counties = ["Berkshire", "Oxfordshire", "Greater London", "Avon", "West Yorkshire", "Cambridgeshire", "North Yorkshire", "Somerset", "Midlothian", "Glamorgan"];
+    private static readonly string[] Streets = ["High Street", "Main Street", "Station Road", "Church Lane", "Great Eastern Street", "Victoria Road", "Mill Lane", "Park Avenue"];
+    private static readonly string[] CompanyWords = ["Freedom", "Light", "Heroic", "Salem", "Apex", "Northwind", "Blue Sky", "Riverside", "Quantum", "Oak", "Summit", "Harbour", "Meridian", "Atlas", "Beacon", "Cedar"];
+    private static readonly string[] CompanySuffixes = ["Ltd", "Consulting", "Products", "Recruitment", "Systems", "Partners", "& Co", "Holdings", "Services", "Media"];
+    private static readonly string[] JobTitles = ["Senior Consultant", "Product Development Director", "CTO", "Sales Manager", "Office Manager", "Marketing Executive", "Finance Director", "Engineer", "Account Manager", "Chief Executive"];
+    private static readonly string[] Words = ["quarterly", "review", "follow", "up", "proposal", "renewal", "training", "onboarding", "pricing", "contract", "support", "meeting", "call", "demo", "invoice", "delivery"];
+
+    private static readonly Dictionary<string, string[]> KnownPicklists = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["industry"] = ["Media & Entertainment", "Food", "Professional Services", "Manufacturing", "Retail", "Software", "Education", "Healthcare"],
+        ["industries"] = ["Media & Entertainment", "Food", "Professional Services", "Manufacturing", "Retail", "Software", "Education", "Healthcare"],
+        ["activity_type"] = ["To-do", "Phone call", "Email", "Meeting"],
+        ["activity_types"] = ["To-do", "Phone call", "Email", "Meeting"],
+        ["activity_status"] = ["New", "In progress", "Complete"],
+        ["activity_statuses"] = ["New", "In progress", "Complete"],
+        ["activity_priority"] = ["Low", "Medium", "High"],
+        ["activity_priorities"] = ["Low", "Medium", "High"],
+        ["organisation_category"] = ["Customer", "Prospect", "Partner", "Marketing Agency", "Supplier"],
+        ["lead_source_type"] = ["Web Lead", "Referral", "Trade Show", "Cold Call"],
+        ["person_personal_title"] = ["Mr.", "Mrs.", "Ms.", "Dr.", "Prof."],
+        ["location_name"] = ["Work", "Home", "Other"],
+        ["status"] = ["Planned", "Active", "Completed", "Cancelled"],
+        ["category"] = ["Seminar", "Webinar", "Trade Show", "Email"],
+        ["product_category"] = ["Services", "Hardware", "Software", "Training"],
+        ["unit_type"] = ["Day", "Hour", "Each", "Month"],
+        ["case_priorities"] = ["Low", "Medium", "High", "Urgent"],
+        ["case_statuses"] = ["Open", "Awaiting customer", "Resolved", "Closed"],
+        ["case_sources"] = ["Email", "Phone", "Web form"],
+        ["case_types"] = ["Question", "Problem", "Feature request"],
+    };
+
+    /// <summary>Attributes the service itself maintains: the factory sets them, the seeder leaves them alone.</summary>
+    private static readonly HashSet<string> ServiceMaintained = new(StringComparer.Ordinal)
+    {
+        "id", "lock_version", "created_at", "created_by", "updated_at", "updated_by", "created_through", "is_deleted", "type", "object_ref",
+    };
+
+    private readonly Random _random = new(options.Seed ^ database.Info.Id * 7919);
+    private readonly Dictionary<int, List<(long Id, string Value)>> _picklistEntries = [];
+    private readonly DateTime _epoch = new(2026, 10, 1, 9, 0, 0, DateTimeKind.Utc);
+
+    public void Seed()
+    {
+        var schema = database.Schema;
+        SeedPicklists();
+        foreach (var type in schema.Types)
+        {
+            var store = database.Store(type.ControllerPath);
+            if (store.Count > 0)
+                continue; // picklists were seeded with their fixed ids
+            var count = CountFor(type);
+            for (var i = 0; i < count; i++)
+                store.Add(MakeRecord(type, i, store.PeekNextId()));
+        }
+        LinkForeignKeys();
+    }
+
+    private int CountFor(RecordTypeDef type) => type.ControllerPath switch
+    {
+        "crm/people" => options.PeopleCount,
+        "crm/organisations" => options.OrganisationCount,
+        "upload_files" or "resource_upload_files" => 0,
+        _ => options.OtherRecordCount,
+    };
+
+    private void SeedPicklists()
+    {
+        var picklistFields = database.Schema.Types.SelectMany(t => t.Fields)
+            .Where(f => f.PicklistId is not null)
+            .GroupBy(f => f.PicklistId!.Value)
+            .OrderBy(g => g.Key);
+        var picklists = database.TryStore("admin/picklists");
+        var entries = database.TryStore("admin/picklist_entries");
+        long entryId = 1;
+        foreach (var group in picklistFields)
+        {
+            var first = group.First();
+            var name = first.PicklistName ?? first.Title;
+            var values = KnownPicklists.GetValueOrDefault(name.Replace(' ', '_'))
+                ?? KnownPicklists.GetValueOrDefault(Leaf(first.Name))
+                ?? Enumerable.Range(1, 5).Select(i => string.Create(CultureInfo.InvariantCulture, $"{first.Title} {i}")).ToArray();
+            if (picklists is not null)
+            {
+                var values0 = RecordFactory.NewValues(picklists.Type, Past(), 2, "Workbooks");
+                SetText(picklists.Type, values0, "name", name);
+                SetText(picklists.Type, values0, "description", $"Values of {name}");
+                values0[picklists.Type.Id.Ordinal] = (long)group.Key;
+                if (picklists.Find(group.Key) is null)
+                    picklists.Add(values0);
+            }
+            var list = new List<(long, string)>();
+            for (var i = 0; i < values.Length; i++)
+            {
+                var id = entryId++;
+                list.Add((id, values[i]));
+                if (entries is null)
+                    continue;
+                var v = RecordFactory.NewValues(entries.Type, Past(), 2, "Workbooks");
+                v[entries.Type.Id.Ordinal] = id;
+                SetText(entries.Type, v, "value", values[i]);
+                SetText(entries.Type, v, "name", values[i]);
+                if (entries.Type.Field("picklist_id") is { } pf) v[pf.Ordinal] = (long)group.Key;
+                if (entries.Type.Field("display_order") is { } df) v[df.Ordinal] = (long)(i + 1);
+                if (entries.Type.Field("default_value") is { } dvf && dvf.Kind == ValueKind.Boolean) v[dvf.Ordinal] = i == 0;
+                entries.Add(v);
+            }
+            _picklistEntries[group.Key] = list;
+        }
+    }
+
+    private object?[] MakeRecord(RecordTypeDef type, int index, long id)
+    {
+        var created = Past();
+        var values = RecordFactory.NewValues(type, created, 2 + _random.Next(2), "Seed");
+        var person = (First: Pick(FirstNames), Last: Pick(LastNames));
+        var company = $"{Pick(CompanyWords)} {Pick(CompanyWords)} {Pick(CompanySuffixes)}";
+        var isPerson = type.ControllerPath == "crm/people";
+        var isOrganisation = type.ControllerPath == "crm/organisations";
+        foreach (var field in type.Fields)
+        {
+            if (ServiceMaintained.Contains(field.Name))
+                continue;
+            var value = ValueFor(type, field, index, id, person, company, isPerson, isOrganisation);
+            if (value is not null || field.Kind != ValueKind.Boolean)
+                values[field.Ordinal] = value ?? values[field.Ordinal];
+        }
+        var updated = created.AddSeconds(_random.Next(0, 60 * 60 * 24 * 90));
+        if (updated > _epoch) updated = _epoch;
+        if (type.Field("updated_at") is { } ua) values[ua.Ordinal] = updated;
+        if (type.Field("lock_version") is { } lv) values[lv.Ordinal] = (long)_random.Next(0, 4);
+        if (type.Field("created_through") is { } ct) values[ct.Ordinal] = "Seed";
+        values[type.Id.Ordinal] = null;
+        RecordFactory.Stamp(type, values, id);
+        return values;
+    }
+
+    private object? ValueFor(RecordTypeDef type, FieldDef field, int index, long id, (string First, string Last) person, string company, bool isPerson, bool isOrganisation)
+    {
+        var name = field.Name;
+        var leaf = Leaf(name);
+        var inv = CultureInfo.InvariantCulture;
+        if (field.Kind is ValueKind.Duration) return (long)(_random.Next(1, 16) * 300);
+        if (field.Kind is ValueKind.Interval) return (long)(_random.Next(1, 72) * 3600);
+        if (field.Kind is ValueKind.Relative) return Past();
+        if (field.PicklistId is { } pid && _picklistEntries.TryGetValue(pid, out var entries) && entries.Count > 0)
+        {
+            var entry = entries[_random.Next(entries.Count)];
+            return field.Kind == ValueKind.Integer ? entry.Id : entry.Value;
+        }
+        if (field.Datatype is "file_upload" or "binary") return null;
+
+        switch (leaf)
+        {
+            case "name" when name == "name":
+                return isPerson ? $"{person.First} {person.Last}" : isOrganisation ? company : Sentence(type, index);
+            case "person_first_name" or "first_name": return person.First;
+            case "person_last_name" or "last_name": return person.Last;
+            case "person_middle_name": return _random.Next(4) == 0 ? Pick(FirstNames) : "";
+            case "person_job_title" or "job_title": return Pick(JobTitles);
+            case "person_salutation": return person.First;
+            case "email" or "alternate_email" or "contact_email" or "from_address":
+                return isPerson || name.StartsWith("main_location", StringComparison.Ordinal)
+                    ? $"{person.First}.{person.Last}{id}@{Domain(company)}".ToLowerInvariant()
+                    : $"info{id}@{Domain(company)}".ToLowerInvariant();
+            case "town": return Pick(Towns);
+            case "county_province_state": return Pick(Counties);
+            case "country": return "United Kingdom";
+            case "postcode": return string.Create(inv, $"RG{_random.Next(1, 99)} {_random.Next(1, 9)}{(char)('A' + _random.Next(26))}{(char)('A' + _random.Next(26))}");
+            case "street_address": return string.Create(inv, $"{_random.Next(1, 300)} {Pick(Streets)}");
+            case "telephone" or "fax" or "alternate_telephone" or "contact_phone_number": return string.Create(inv, $"0118 496 {_random.Next(0, 10000):0000}");
+            case "mobile": return string.Create(inv, $"07700 {_random.Next(100000, 999999)}");
+            case "website": return $"www.{Domain(company)}";
+            case "refcode": return string.Create(inv, $"{RecordFactory.ObjectRefPrefix(type)}{id:00000}");
+            case "created_through_reference": return _random.Next(3) == 0 ? string.Create(inv, $"EXT-{id}") : "";
+            case "employer_name" or "organisation_name" or "member_name": return company;
+            case "key": return string.Create(inv, $"sync.cursor.{id}");
+            case "map_position": return "51.45400,-0.97800,found,25,OSM";
+        }
+
+        return field.Kind switch
+        {
+            ValueKind.Boolean => _random.Next(5) == 0,
+            ValueKind.Integer when leaf.EndsWith("id", StringComparison.Ordinal) || field.Datatype == "has_one" => null, // linked later
+            ValueKind.Integer when leaf.Contains("probability", StringComparison.Ordinal) => (long)(_random.Next(0, 11) * 10),
+            ValueKind.Integer => (long)_random.Next(1, 500),
+            ValueKind.Float => Math.Round(_random.NextDouble() * 100, 2),
+            ValueKind.Decimal => Math.Round((decimal)_random.NextDouble() * 1000m, 2),
+            ValueKind.Date => DateOnly.FromDateTime(_epoch.AddDays(_random.Next(-900, 400))),
+            ValueKind.DateTime => EmulatorDatabase.TruncateToSecond(_epoch.AddMinutes(_random.Next(-900 * 1440, 400 * 1440))),
+            ValueKind.Time => new TimeOnly(_random.Next(8, 18), _random.Next(0, 4) * 15, 0),
+            ValueKind.Currency => new CurrencyValue(_random.Next(100, 5_000_000) / 100m, "GBP", 0),
+            _ => TextFor(type, field, index, company),
+        };
+    }
+
+    private string TextFor(RecordTypeDef type, FieldDef field, int index, string company) => field.Datatype switch
+    {
+        "uri" => $"https://www.{Domain(company)}/{Pick(Words)}",
+        "array" => field.Name.EndsWith("ids", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"[{_random.Next(1, 200)},{_random.Next(1, 200)}]")
+            : $"[{Pick(["Partner", "Competitor", "Customer"])},{Pick(["Partner", "Competitor", "Customer"])}]",
+        "tag_array" => string.Join(", ", Enumerable.Range(0, _random.Next(1, 4)).Select(_ => Pick(["vip", "partner", "newsletter", "event-2026", "trial"])).Distinct()),
+        "text" => $"<p>{Sentence(type, index)}. {Sentence(type, index + 1)}.</p>",
+        "icon_class" => type.Raw.TryGetProperty("icon", out var icon) && icon.ValueKind == System.Text.Json.JsonValueKind.String ? icon.GetString()! : "plugin",
+        "breadcrumb" => $"{type.ShortName}.{Pick(Words)}",
+        _ => Capitalise($"{Pick(Words)} {Pick(Words)}"),
+    };
+
+    /// <summary>Points foreign keys at existing records and makes related attributes agree with them.</summary>
+    private void LinkForeignKeys()
+    {
+        foreach (var type in database.Schema.Types)
+        {
+            var store = database.Store(type.ControllerPath);
+            var links = type.Associations.Values
+                .Where(a => a.ForeignKeyName is not null && a.Through is null && type.Field(a.ForeignKeyName) is { Kind: ValueKind.Integer })
+                .Select(a => (Association: a, Key: type.Field(a.ForeignKeyName!)!, TypeField: type.Field(a.ForeignKeyName!.EndsWith("_id", StringComparison.Ordinal) ? a.ForeignKeyName[..^3] + "_type" : a.Name + "_type"),
+                    Targets: a.ClassNames.Select(c => database.StoreOfClass(c)).Where(s => s is { Count: > 0 }).Select(s => s!).ToArray()))
+                .Where(l => l.Targets.Length > 0)
+                .ToArray();
+            if (links.Length == 0)
+                continue;
+            foreach (var record in store.Rows)
+            {
+                foreach (var (association, key, typeField, targets) in links)
+                {
+                    if (association.Datatype != "belongs_to" && association.Datatype != "integer" && _random.Next(3) == 0)
+                        continue;
+                    var target = targets[_random.Next(targets.Length)];
+                    var targetRecord = target.Rows[_random.Next(target.Rows.Count)];
+                    record.Values[key.Ordinal] = targetRecord.Id;
+                    if (typeField is not null && typeField.Kind == ValueKind.Text)
+                        record.Values[typeField.Ordinal] = target.Type.ClassName;
+                    var prefix = association.Name + "[";
+                    foreach (var related in type.Fields)
+                    {
+                        if (related.Name.StartsWith(prefix, StringComparison.Ordinal) && related.Name.EndsWith(']'))
+                        {
+                            var inner = related.Name[prefix.Length..^1];
+                            if (targetRecord.Type.Field(inner) is { } innerField && innerField.Kind == related.Kind)
+                                record.Values[related.Ordinal] = targetRecord.Values[innerField.Ordinal];
+                        }
+                    }
+                }
+                if (type.Field("employer_name") is { } en && type.Associations.TryGetValue("employer", out var employer) && employer.ForeignKeyName is { } fk
+                    && record[fk] is long orgId && database.StoreOfClass(employer.ClassNames[0])?.Find(orgId) is { } org)
+                    record.Values[en.Ordinal] = org["name"];
+            }
+        }
+    }
+
+    private DateTime Past() => EmulatorDatabase.TruncateToSecond(_epoch.AddSeconds(-_random.Next(0, 60 * 60 * 24 * 365 * 3)));
+
+    private string Pick(string[] values) => values[_random.Next(values.Length)];
+
+    private string Sentence(RecordTypeDef type, int index) =>
+        Capitalise(string.Create(CultureInfo.InvariantCulture, $"{Pick(Words)} {Pick(Words)} {type.HumanName.ToLowerInvariant()} {index + 1}"));
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    private static string Domain(string company) =>
+        new string(company.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(18).ToArray()) + ".example";
+
+    internal static string Leaf(string name)
+    {
+        var open = name.LastIndexOf('[');
+        return open < 0 ? name : name[(open + 1)..].TrimEnd(']');
+    }
+
+    private static void SetText(RecordTypeDef type, object?[] values, string field, string text)
+    {
+        if (type.Field(field) is { Kind: ValueKind.Text } f)
+            values[f.Ordinal] = text;
+    }
+}
