@@ -225,7 +225,7 @@ internal static class ChangeHandler
             var anyFailed = items.Any(it => it.Errors.Count > 0);
             var applyAll = !anyFailed;
             var perObject = context.PerObjectTransactions;
-            var applied = new Dictionary<string, object?>[n];
+            var applied = new Dictionary<string, ChangedValue>[n];
             if (applyAll || perObject)
             {
                 for (var i = 0; i < n; i++)
@@ -301,9 +301,9 @@ internal static class ChangeHandler
         }
     }
 
-    private static Dictionary<string, object?> Apply(Item item, RecordTypeDef type, RecordStore store, EmulatorDatabase database, ChangeContext context)
+    private static Dictionary<string, ChangedValue> Apply(Item item, RecordTypeDef type, RecordStore store, EmulatorDatabase database, ChangeContext context)
     {
-        var changed = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var changed = new Dictionary<string, ChangedValue>(StringComparer.Ordinal);
         switch (item.Action)
         {
             case Action.Create:
@@ -318,7 +318,7 @@ internal static class ChangeHandler
                     database.Files[record.Id] = item.File;
                 // A new record reports all of its attributes.
                 foreach (var column in IndexQuery.OutputColumns(type, [], database.Schema))
-                    changed[column.Name] = (column.Kind, column.Get(record, database));
+                    changed[column.Name] = new ChangedValue(column.Kind, column.Get(record, database));
                 return changed;
             }
             case Action.Update:
@@ -328,21 +328,21 @@ internal static class ChangeHandler
                 foreach (var (field, value) in item.Assignments)
                 {
                     record.Values[field.Ordinal] = value;
-                    changed[field.Name] = (field.Kind, value);
+                    changed[field.Name] = new ChangedValue(field.Kind, value);
                 }
                 AttachFile(item, type, record.Values, database, context);
                 if (item.File is not null && type.ControllerPath == "upload_files")
                     database.Files[record.Id] = item.File;
                 database.Touch(record, context.User.UserId);
                 store.IndexRefcode(record, previousRefcode);
-                var result = new Dictionary<string, object?>(StringComparer.Ordinal)
+                var result = new Dictionary<string, ChangedValue>(StringComparer.Ordinal)
                 {
-                    ["id"] = (ValueKind.Integer, record.Id),
-                    ["lock_version"] = (ValueKind.Integer, (long)record.LockVersion),
+                    ["id"] = new ChangedValue(ValueKind.Integer, record.Id),
+                    ["lock_version"] = new ChangedValue(ValueKind.Integer, (long)record.LockVersion),
                 };
                 foreach (var (k, v) in changed) result[k] = v;
-                result["updated_at"] = (ValueKind.DateTime, record["updated_at"]);
-                result["updated_by"] = (ValueKind.Integer, record["updated_by"]);
+                result["updated_at"] = new ChangedValue(ValueKind.DateTime, record["updated_at"]);
+                result["updated_by"] = new ChangedValue(ValueKind.Integer, record["updated_by"]);
                 return result;
             }
             default:
@@ -350,10 +350,10 @@ internal static class ChangeHandler
                 var record = item.Record!;
                 record.IsDeleted = true;
                 database.Touch(record, context.User.UserId);
-                return new Dictionary<string, object?>(StringComparer.Ordinal)
+                return new Dictionary<string, ChangedValue>(StringComparer.Ordinal)
                 {
-                    ["id"] = (ValueKind.Integer, record.Id),
-                    ["lock_version"] = (ValueKind.Integer, (long)record.LockVersion),
+                    ["id"] = new ChangedValue(ValueKind.Integer, record.Id),
+                    ["lock_version"] = new ChangedValue(ValueKind.Integer, (long)record.LockVersion),
                 };
             }
         }
@@ -438,10 +438,12 @@ internal static class ChangeHandler
         w.WriteEndObject();
     }
 
-    private static void WriteValue(Utf8JsonWriter w, string name, object? entry, RecordTypeDef type, EmulatorDatabase database, ChangeContext context)
+    private static void WriteValue(Utf8JsonWriter w, string name, ChangedValue entry, RecordTypeDef type, EmulatorDatabase database, ChangeContext context)
     {
-        var (kind, value) = ((ValueKind, object?))entry!;
         w.WritePropertyName(name);
-        ValueText.Write(w, kind, value, context.Formats, context.Now);
+        ValueText.Write(w, entry.Kind, entry.Value, context.Formats, context.Now);
     }
+
+    /// <summary>An attribute reported back in affected_objects, with the datatype it renders as.</summary>
+    private readonly record struct ChangedValue(ValueKind Kind, object? Value);
 }
