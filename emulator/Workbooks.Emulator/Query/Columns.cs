@@ -29,6 +29,10 @@ internal sealed class ConstantColumn(string name, object? value, ValueKind kind)
 internal sealed class RelatedColumn(string name, ValueKind kind, FieldDef foreignKey, FieldDef? typeField, string[] targetClasses, string rest)
     : Column(name, kind, null)
 {
+    private sealed record Resolved(RecordTypeDef Type, Column? Column);
+
+    private Resolved? _last;
+
     public override object? Get(Record record, EmulatorDatabase database)
     {
         if (record.Values[foreignKey.Ordinal] is not long id)
@@ -38,8 +42,12 @@ internal sealed class RelatedColumn(string name, ValueKind kind, FieldDef foreig
         var target = store?.Find(id);
         if (target is null || target.IsDeleted)
             return null;
-        var column = ColumnResolver.Resolve(store!.Type, rest, database.Schema);
-        return column?.Get(target, database);
+        // Resolved once per target type: polymorphic associations have a few.
+        // (One reference, swapped atomically: databases of one schema share this column under different locks.)
+        var last = _last;
+        if (last is null || !ReferenceEquals(last.Type, store!.Type))
+            _last = last = new Resolved(store!.Type, ColumnResolver.Resolve(store.Type, rest, database.Schema));
+        return last.Column?.Get(target, database);
     }
 }
 

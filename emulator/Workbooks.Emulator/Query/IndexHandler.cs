@@ -88,16 +88,28 @@ internal static class IndexQuery
                     if (r.IsDeleted && !filter.MentionsIsDeleted) continue;
                     if (filter.Predicate(r)) matches.Add(r);
                 }
-                var keys = sorts.Select(s => (Values: matches.ToDictionary(m => m, m => s.Column.Get(m, database)), s.Descending)).ToArray();
-                matches.Sort((a, b) =>
+                // Read every sort key once, then sort an index array (no per-comparison lookups).
+                var keys = new object?[matches.Count][];
+                for (var m = 0; m < matches.Count; m++)
                 {
-                    foreach (var (values, descending) in keys)
+                    var k = keys[m] = new object?[sorts.Count];
+                    for (var c = 0; c < sorts.Count; c++)
+                        k[c] = sorts[c].Column.Get(matches[m], database);
+                }
+                var order = new int[matches.Count];
+                for (var m = 0; m < order.Length; m++) order[m] = m;
+                Array.Sort(order, (a, b) =>
+                {
+                    for (var c = 0; c < sorts.Count; c++)
                     {
-                        var c = FilterCompiler.Compare(values[a], values[b]);
-                        if (c != 0) return descending ? -c : c;
+                        var cmp = FilterCompiler.Compare(keys[a][c], keys[b][c]);
+                        if (cmp != 0) return sorts[c].Descending ? -cmp : cmp;
                     }
-                    return a.Id.CompareTo(b.Id);
+                    return matches[a].Id.CompareTo(matches[b].Id);
                 });
+                var sorted = new List<Record>(order.Length);
+                foreach (var index in order) sorted.Add(matches[index]);
+                matches = sorted;
                 total = matches.Count;
                 for (var i = start; i < matches.Count && page.Count < limit; i++)
                     page.Add(Project(matches[i], columns, database));
