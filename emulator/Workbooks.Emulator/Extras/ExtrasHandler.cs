@@ -181,6 +181,7 @@ internal sealed class ExtrasHandler(WorkbooksService service)
     {
         if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !call.Database.Files.TryGetValue(id, out var file))
             throw new RequestRejectedException(404, $"There is no uploaded file {idText}.");
+        // Header values must be ASCII (Kestrel rejects anything else): an ASCII fallback plus the RFC 6266/5987 filename*.
         await ResponseWriter.WriteBytesAsync(context, 200, file.ContentType, file.Content, style, file.FileName).ConfigureAwait(false);
     }
 

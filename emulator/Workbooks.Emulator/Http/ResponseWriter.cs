@@ -59,7 +59,7 @@ internal static class ResponseWriter
         response.Headers.CacheControl = "no-cache, no-store, must-revalidate";
         response.Headers.Expires = "Fri, 30 Oct 1998 14:19:41 GMT";
         if (fileName is not null)
-            response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            response.Headers.ContentDisposition = ContentDisposition(fileName);
         SetSessionCookie(response, style);
 
         var payload = bytes;
@@ -88,6 +88,16 @@ internal static class ResponseWriter
         }
         response.ContentLength = payload.Length;
         await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>An attachment header Kestrel accepts for any name: an ASCII fallback plus RFC 5987 <c>filename*</c>.</summary>
+    internal static string ContentDisposition(string fileName)
+    {
+        static bool Plain(char c) => c is >= ' ' and <= '~' and not ('"' or '\\');
+        if (fileName.All(Plain))
+            return $"attachment; filename=\"{fileName}\"";
+        var ascii = new string(fileName.Select(c => Plain(c) ? c : '_').ToArray());
+        return $"attachment; filename=\"{ascii}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
     }
 
     public static void SetSessionCookie(HttpResponse response, ResponseStyle style)
