@@ -1,0 +1,97 @@
+using System.Net.Http;
+using Workbooks.Emulator.Engagement;
+using Workbooks.Engagement;
+
+namespace Workbooks.Engagement.Tests;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public void Http_to_a_remote_host_is_refused_even_when_loopback_is_allowed()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new EngagementClient(new EngagementClientOptions
+        {
+            BaseAddress = new Uri("http://production.viacurrent.com/"), ApiKey = "k", AllowInsecureLoopback = true,
+        }));
+        Assert.Contains("https", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Http_to_loopback_needs_the_explicit_option()
+    {
+        using var http = new HttpClient();
+        Assert.Throws<ArgumentException>(() => new EngagementClient(http, new EngagementClientOptions { BaseAddress = new Uri("http://127.0.0.1:5000/"), ApiKey = "k" }));
+        using var client = new EngagementClient(http, new EngagementClientOptions { BaseAddress = new Uri("http://127.0.0.1:5000/"), ApiKey = "k", AllowInsecureLoopback = true });
+        Assert.Equal(new Uri("http://127.0.0.1:5000/"), client.BaseAddress);
+    }
+
+    [Fact]
+    public void Invalid_limits_are_refused_up_front()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EngagementClient(new EngagementClientOptions { ApiKey = "k", CreateRequestsPerMinute = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EngagementClient(new EngagementClientOptions { ApiKey = "k", PollInterval = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EngagementClient(new EngagementClientOptions { ApiKey = "k", PollBackoffFactor = 0.5 }));
+    }
+
+    [Fact]
+    public async Task The_api_key_comes_from_the_environment_when_not_set_and_a_factory_client_works()
+    {
+        await using var h = await Harness.StartAsync();
+        var previous = Environment.GetEnvironmentVariable(EngagementClientOptions.ApiKeyEnvironmentVariable);
+        Environment.SetEnvironmentVariable(EngagementClientOptions.ApiKeyEnvironmentVariable, EngagementEmulatorOptions.DefaultApiKey);
+        try
+        {
+            using var factory = new SingleClientFactory();
+            using var client = new EngagementClient(factory, new EngagementClientOptions
+            {
+                BaseAddress = h.Emulator.BaseAddress, AllowInsecureLoopback = true, TimeProvider = h.Time,
+            });
+            var task = await client.CreateWorkbookAsync(Harness.QuickStartPostUrl, EngagementDataTypes.Reaction, EngagementEmulatorOptions.DefaultWorkspaceId);
+            Assert.Equal(EngagementTaskState.Pending, task.State);
+            Assert.Equal(EngagementEmulatorOptions.DefaultApiKey, h.Engagement.Requests.Single().ApiKey);
+
+            Environment.SetEnvironmentVariable(EngagementClientOptions.ApiKeyEnvironmentVariable, null);
+            var ex = Assert.Throws<ArgumentException>(() => new EngagementClient(new EngagementClientOptions()));
+            Assert.Contains(EngagementClientOptions.ApiKeyEnvironmentVariable, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(EngagementClientOptions.ApiKeyEnvironmentVariable, previous);
+        }
+    }
+
+    [Fact]
+    public async Task The_emulator_exposes_its_default_keys_and_workspaces()
+    {
+        await using var h = await Harness.StartAsync();
+
+        Assert.Equal(EngagementEmulatorOptions.DefaultApiKey, h.Engagement.ApiKey);
+        Assert.Equal(EngagementEmulatorOptions.DefaultWorkspaceId, h.Engagement.WorkspaceId);
+        Assert.Equal(2, h.Engagement.Options.ApiKeys.Count);
+        Assert.Same(h.Engagement.Options, h.Emulator.Options.Engagement);
+    }
+
+    [Fact]
+    public async Task Paths_outside_the_api_are_left_to_the_crm_emulator()
+    {
+        await using var h = await Harness.StartAsync();
+        using var http = new HttpClient { BaseAddress = h.Emulator.BaseAddress };
+
+        using var response = await http.GetAsync("crm/people.api");
+
+        Assert.Empty(h.Engagement.Requests);
+    }
+
+    private sealed class SingleClientFactory : IHttpClientFactory, IDisposable
+    {
+        private readonly HttpClient _client = new();
+
+        public HttpClient CreateClient(string name)
+        {
+            Assert.Equal("Workbooks.Engagement", name);
+            return _client;
+        }
+
+        public void Dispose() => _client.Dispose();
+    }
+}

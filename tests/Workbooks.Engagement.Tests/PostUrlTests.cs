@@ -1,0 +1,49 @@
+using Workbooks.Emulator.Engagement;
+using Workbooks.Engagement;
+
+namespace Workbooks.Engagement.Tests;
+
+public sealed class PostUrlTests
+{
+    [Theory]
+    [InlineData("https://www.social.com/posts/username_activity-1234567890", "1234567890")]
+    [InlineData("https://www.social.com/posts/jane-doe_launch-day-activity-7012345678901234567-AbCd", "7012345678901234567")]
+    [InlineData("https://www.social.com/feed/update/urn:li:activity:7012345678901234567", "7012345678901234567")]
+    [InlineData("https://www.social.com/feed/update/urn:li:activity:42/", "42")]
+    public void Both_documented_formats_are_accepted_and_give_the_activity_id(string url, string activityId)
+    {
+        Assert.True(EngagementPostUrl.TryParse(url, out var parsed, out var reason), reason);
+        Assert.Equal(activityId, parsed.ActivityId);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("not a url", "not an absolute URL")]
+    [InlineData("http://www.social.com/posts/username_activity-1234567890", "must use https")]
+    [InlineData("https://www.example.com/posts/username_activity-1234567890", "must be on www.social.com")]
+    [InlineData("https://www.social.com/in/username", "neither documented format")]
+    [InlineData("https://www.social.com/posts/username_activity-12ab", "neither documented format")]
+    [InlineData("https://www.social.com/feed/update/urn:li:share:1234567890", "neither documented format")]
+    public async Task Invalid_post_urls_are_rejected_before_sending_with_the_reason(string url, string reason)
+    {
+        await using var h = await Harness.StartAsync();
+        var client = h.CreateClient();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateWorkbookAsync(url, EngagementDataTypes.All, EngagementEmulatorOptions.DefaultWorkspaceId));
+
+        Assert.Equal("postUrl", ex.ParamName);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Engagement.Requests);
+    }
+
+    [Fact]
+    public async Task No_data_type_is_rejected_before_sending()
+    {
+        await using var h = await Harness.StartAsync();
+        var client = h.CreateClient();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateWorkbookAsync(Harness.QuickStartPostUrl, EngagementDataTypes.None, EngagementEmulatorOptions.DefaultWorkspaceId));
+
+        Assert.Empty(h.Engagement.Requests);
+    }
+}
