@@ -96,9 +96,7 @@ internal static class IndexQuery
                     for (var c = 0; c < sorts.Count; c++)
                         k[c] = sorts[c].Column.Get(matches[m], database);
                 }
-                var order = new int[matches.Count];
-                for (var m = 0; m < order.Length; m++) order[m] = m;
-                Array.Sort(order, (a, b) =>
+                int Order(int a, int b)
                 {
                     for (var c = 0; c < sorts.Count; c++)
                     {
@@ -106,13 +104,23 @@ internal static class IndexQuery
                         if (cmp != 0) return sorts[c].Descending ? -cmp : cmp;
                     }
                     return matches[a].Id.CompareTo(matches[b].Id);
-                });
-                var sorted = new List<Record>(order.Length);
-                foreach (var index in order) sorted.Add(matches[index]);
-                matches = sorted;
+                }
+                // Only the first _start + _limit rows are ever returned: keep those in a bounded heap (n log k)
+                // instead of sorting every match.
+                var wanted = (int)Math.Min((long)start + limit, matches.Count);
+                var heap = new PriorityQueue<int, int>(wanted + 1, Comparer<int>.Create((a, b) => Order(b, a)));
+                for (var m = 0; m < matches.Count && wanted > 0; m++)
+                {
+                    if (heap.Count < wanted) heap.Enqueue(m, m);
+                    else if (Order(m, heap.Peek()) < 0) heap.EnqueueDequeue(m, m);
+                }
+                var top = new int[heap.Count];
+                for (var t = top.Length - 1; t >= 0; t--) top[t] = heap.Dequeue();
+                var sorted = new List<Record>(top.Length);
+                foreach (var index in top) sorted.Add(matches[index]);
                 total = matches.Count;
-                for (var i = start; i < matches.Count && page.Count < limit; i++)
-                    page.Add(Project(matches[i], columns, database));
+                for (var r = start; r < sorted.Count && page.Count < limit; r++)
+                    page.Add(Project(sorted[r], columns, database));
             }
             if (skipTotal) total = page.Count;
             return new IndexPage(columns, page, total);

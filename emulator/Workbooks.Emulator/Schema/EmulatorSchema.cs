@@ -66,9 +66,11 @@ internal sealed class RecordTypeDef
     public required FrozenDictionary<string, AssociationDef> Associations { get; init; }
     public required JsonElement Raw { get; init; }
 
-    public FieldDef Id => FieldsByName["id"];
-    public FieldDef LockVersion => FieldsByName["lock_version"];
-    public FieldDef IsDeleted => FieldsByName["is_deleted"];
+    // Read for every record of every scan: looked up once, not per access.
+    private FieldDef? _id, _lockVersion, _isDeleted;
+    public FieldDef Id => _id ??= FieldsByName["id"];
+    public FieldDef LockVersion => _lockVersion ??= FieldsByName["lock_version"];
+    public FieldDef IsDeleted => _isDeleted ??= FieldsByName["is_deleted"];
 
     public FieldDef? Field(string name) => FieldsByName.GetValueOrDefault(name);
 

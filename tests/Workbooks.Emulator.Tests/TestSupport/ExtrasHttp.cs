@@ -4,17 +4,6 @@ using System.Text.Json;
 
 namespace Workbooks.Emulator.Tests.TestSupport;
 
-/// <summary>One small emulator shared by the tests of a class that do not interfere with each other.</summary>
-public sealed class ExtrasEmulatorFixture : IAsyncLifetime
-{
-    public WorkbooksEmulator Emulator { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        Emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 200, OrganisationCount = 100 });
-
-    public async Task DisposeAsync() => await Emulator.DisposeAsync();
-}
-
 /// <summary>A clock that only moves when told to.</summary>
 public sealed class ExtrasManualClock(DateTimeOffset start) : TimeProvider
 {

@@ -5,15 +5,21 @@ using System.Text.Json;
 namespace Workbooks.Emulator.Tests.TestSupport;
 
 /// <summary>One emulator shared by a test class (tests that change data use their own records).</summary>
-public sealed class SharedEmulator : IAsyncLifetime
+public abstract class EmulatorFixture(int people, int organisations) : IAsyncLifetime
 {
     public WorkbooksEmulator Emulator { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 1000, OrganisationCount = 1000 });
+        Emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = people, OrganisationCount = organisations });
 
     public async Task DisposeAsync() => await Emulator.DisposeAsync();
 }
+
+/// <summary>The default database size: 1,000 people and organisations.</summary>
+public sealed class SharedEmulator() : EmulatorFixture(1000, 1000);
+
+/// <summary>A small database, for tests that do not need volume.</summary>
+public sealed class ExtrasEmulatorFixture() : EmulatorFixture(200, 100);
 
 /// <summary>A raw HTTP client speaking the wire protocol exactly as the guide's curl examples do.</summary>
 public sealed class Wire : IDisposable
