@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Workbooks;
+
+/// <summary>How a session authenticates.</summary>
+public enum WorkbooksAuthentication
+{
+    /// <summary>Log in once (by API key, by username and password, or by reconnecting) and use the session cookie.
+    /// The guide's preferred mode.</summary>
+    Session,
+    /// <summary>Send the API key with every request, without a session (more overhead on the service, no login).</summary>
+    ApiKeyPerRequest,
+}
+
+/// <summary>Options of a <see cref="WorkbooksSession"/>. Validated when the session connects.</summary>
+public sealed class WorkbooksOptions
+{
+    /// <summary>The service root, e.g. <c>https://secure.workbooks.com/</c>.</summary>
+    public Uri? Service { get; set; }
+
+    /// <summary>An API key (it identifies the user and the database).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The login name (an e-mail address), with <see cref="Password"/> or <see cref="SessionId"/>.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password for a username login.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The database to log into when the user has several (remember it from an earlier login).</summary>
+    public int? LogicalDatabaseId { get; set; }
+
+    /// <summary>A saved session id to reconnect to (with <see cref="Username"/> and <see cref="LogicalDatabaseId"/>).</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>How requests are authenticated.</summary>
+    public WorkbooksAuthentication Authentication { get; set; } = WorkbooksAuthentication.Session;
+
+    /// <summary>The name stamped into <c>created_through</c> of created records.</summary>
+    public string? ApplicationName { get; set; }
+
+    /// <summary>The User-Agent (the service requires one; "gzip" in it enables compressed sessions).</summary>
+    public string UserAgent { get; set; } = "Workbooks.Generated/1.0 (gzip)";
+
+    /// <summary>Allow plain HTTP to a loopback address (the emulator). Any other host must use HTTPS.</summary>
+    public bool AllowInsecureLoopback { get; set; }
+
+    /// <summary>The timeout of one HTTP attempt.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How many times an idempotent request is retried after a transient failure (5xx, connection failure, timeout).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry delay; later ones grow exponentially with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest retry delay.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many redirects (the service's delaying redirects) one request may follow.</summary>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Send changes as POST with <c>_method=PUT</c> (for proxies that block PUT).</summary>
+    public bool UseMethodOverride { get; set; }
+
+    /// <summary>GETs whose URL would be longer than this go as POST with <c>_method=GET</c>.</summary>
+    public int MaxUrlLength { get; set; } = 2000;
+
+    /// <summary>Ask the service for epoch-second datetimes and ISO dates, which parse without ambiguity.
+    /// Parsing accepts the default formats either way.</summary>
+    public bool RequestUnambiguousFormats { get; set; }
+
+    /// <summary>Whether each object of a change set is its own transaction (failures do not roll back the others).</summary>
+    public bool PerObjectTransactions { get; set; }
+
+    /// <summary>Logging (secrets are always redacted).</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock used for backoff and cache-busters.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the options and explains the first problem found.</summary>
+    /// <exception cref="ArgumentException">The options cannot work.</exception>
+    public void Validate()
+    {
+        if (Service is null)
+            throw new ArgumentException("WorkbooksOptions.Service is required, e.g. https://secure.workbooks.com/.", nameof(Service));
+        if (!Service.IsAbsoluteUri)
+            throw new ArgumentException($"WorkbooksOptions.Service must be an absolute URI, not '{Service}'.", nameof(Service));
+        if (Service.Scheme != Uri.UriSchemeHttps)
+        {
+            var loopback = Service.IsLoopback || (IPAddress.TryParse(Service.Host, out var ip) && IPAddress.IsLoopback(ip));
+            if (Service.Scheme != Uri.UriSchemeHttp || !loopback || !AllowInsecureLoopback)
+                throw new ArgumentException(loopback
+                    ? $"WorkbooksOptions.Service '{Service}' is plain HTTP: set AllowInsecureLoopback to talk to a local emulator."
+                    : $"WorkbooksOptions.Service '{Service}' must use HTTPS.", nameof(Service));
+        }
+        if (string.IsNullOrWhiteSpace(UserAgent))
+            throw new ArgumentException("WorkbooksOptions.UserAgent is required: the service refuses logins without one.", nameof(UserAgent));
+        var hasKey = !string.IsNullOrWhiteSpace(ApiKey);
+        var hasUser = !string.IsNullOrWhiteSpace(Username);
+        if (Authentication == WorkbooksAuthentication.ApiKeyPerRequest && !hasKey)
+            throw new ArgumentException("ApiKeyPerRequest authentication needs WorkbooksOptions.ApiKey.", nameof(ApiKey));
+        if (!hasKey && !hasUser)
+            throw new ArgumentException("Give WorkbooksOptions.ApiKey, or Username with Password (or with SessionId and LogicalDatabaseId to reconnect).", nameof(ApiKey));
+        if (!hasKey && hasUser && string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(SessionId))
+            throw new ArgumentException($"Username '{Username}' needs a Password, or a SessionId to reconnect.", nameof(Password));
+        if (!hasKey && hasUser && string.IsNullOrEmpty(Password) && LogicalDatabaseId is null)
+            throw new ArgumentException("Reconnecting with a SessionId needs LogicalDatabaseId.", nameof(LogicalDatabaseId));
+        if (Timeout <= TimeSpan.Zero)
+            throw new ArgumentException("WorkbooksOptions.Timeout must be positive.", nameof(Timeout));
+        if (MaxRetries < 0 || MaxRedirects < 0)
+            throw new ArgumentException("MaxRetries and MaxRedirects cannot be negative.", nameof(MaxRetries));
+        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+            throw new ArgumentException("RetryDelay must be non-negative and at most MaxRetryDelay.", nameof(RetryDelay));
+    }
+
+    internal WorkbooksOptions Clone() => (WorkbooksOptions)MemberwiseClone();
+}
