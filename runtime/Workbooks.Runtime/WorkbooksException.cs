@@ -78,7 +78,7 @@ public class WorkbooksLoginException : WorkbooksException
 public sealed class WorkbooksDatabaseSelectionRequiredException : WorkbooksLoginException
 {
     /// <summary>Creates the exception.</summary>
-    public WorkbooksDatabaseSelectionRequiredException(string message, HttpStatusCode? status, IReadOnlyList<WorkbooksDatabase> databases, int? defaultDatabaseId)
+    public WorkbooksDatabaseSelectionRequiredException(string message, HttpStatusCode? status, IReadOnlyList<Reading.LoginDatabase> databases, int? defaultDatabaseId)
         : base(message, status, "no_database_selection_made", message)
     {
         Databases = databases;
@@ -86,16 +86,11 @@ public sealed class WorkbooksDatabaseSelectionRequiredException : WorkbooksLogin
     }
 
     /// <summary>The databases the credentials give access to.</summary>
-    public IReadOnlyList<WorkbooksDatabase> Databases { get; }
+    public IReadOnlyList<Reading.LoginDatabase> Databases { get; }
 
     /// <summary>The database most recently used in the Workbooks Desktop (a hint, not a choice).</summary>
     public int? DefaultDatabaseId { get; }
 }
-
-/// <summary>A database the user can log into.</summary>
-/// <param name="Id">Its <c>logical_database_id</c>.</param>
-/// <param name="Name">Its name.</param>
-public sealed record WorkbooksDatabase(int Id, string Name);
 
 /// <summary>The session ended (expired, logged out elsewhere) and could not be re-established.</summary>
 public sealed class WorkbooksSessionException : WorkbooksException

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using Workbooks.Reading;
 using Workbooks.Transport;
 
 namespace Workbooks;
@@ -8,7 +8,7 @@ namespace Workbooks;
 /// A connection to a Workbooks database: it logs in (or uses the API key per request), keeps the session alive
 /// across expiry, and sends requests through the transport pipeline. Thread-safe. <see cref="DisposeAsync"/> logs out.
 /// </summary>
-public sealed class WorkbooksSession : IAsyncDisposable
+public sealed partial class WorkbooksSession : IAsyncDisposable
 {
     private readonly HttpClient _httpClient;
     private readonly bool _ownsClient;
@@ -32,14 +32,17 @@ public sealed class WorkbooksSession : IAsyncDisposable
     /// <summary>The current session id (null in API-key-per-request mode). Save it to reconnect later.</summary>
     public string? SessionId => Pipeline.Session.SessionId;
 
+    /// <summary>The latest login response (null in API-key-per-request mode).</summary>
+    public LoginResponse? Login { get; private set; }
+
     /// <summary>The database this session works in, as the login reported it.</summary>
-    public int? LogicalDatabaseId { get; private set; }
+    public int? LogicalDatabaseId => Login?.LogicalDatabaseId;
 
     /// <summary>The database's name, as the login reported it.</summary>
-    public string? DatabaseName { get; private set; }
+    public string? DatabaseName => Login?.DatabaseName;
 
     /// <summary>The databases the credentials give access to, as the login reported them.</summary>
-    public IReadOnlyList<WorkbooksDatabase> Databases { get; private set; } = [];
+    public IReadOnlyList<LoginDatabase> Databases => Login?.Databases ?? [];
 
     /// <summary>How many times the session expired and was re-established transparently.</summary>
     public int ReloginCount => Pipeline.Session.ReloginCount;
@@ -125,55 +128,33 @@ public sealed class WorkbooksSession : IAsyncDisposable
             request.Add("_json_output_datetime_format", "%s").Add("_json_output_date_format", "%Y-%m-%d");
 
         using var response = await Pipeline.SendRawAsync(request, cancellationToken).ConfigureAwait(false);
-        using var doc = await ParseAsync(response, cancellationToken).ConfigureAwait(false);
-        var root = doc?.RootElement;
         if (response.Status != HttpStatusCode.OK)
         {
-            var reason = root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("failure_reason", out var fr) ? fr.GetString() : null;
-            var message = root is { ValueKind: JsonValueKind.Object } r2 && r2.TryGetProperty("failure_message", out var fm) ? fm.GetString() : null;
-            if (reason == "no_database_selection_made")
-            {
-                var databases = ReadDatabases(root!.Value);
-                int? defaultId = root.Value.TryGetProperty("default_database_id", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : null;
+            var failure = await LoginFailure.TryParseAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            if (failure?.Kind == LoginFailureReason.NoDatabaseSelectionMade)
                 throw new WorkbooksDatabaseSelectionRequiredException(
-                    $"The user can use {databases.Count} databases ({string.Join(", ", databases.Select(x => $"{x.Id} {x.Name}"))}): set WorkbooksOptions.LogicalDatabaseId to choose one.",
-                    response.Status, databases, defaultId);
-            }
-            throw new WorkbooksLoginException($"Login failed ({(int)response.Status}): {reason ?? "no failure_reason given"}{(message is null ? "" : " - " + message)}",
-                response.Status, reason ?? "", message);
+                    $"The user can use {failure.Databases.Count} databases ({string.Join(", ", failure.Databases.Select(x => $"{x.Id} {x.Name}"))}): set WorkbooksOptions.LogicalDatabaseId to choose one.",
+                    response.Status, failure.Databases, failure.DefaultDatabaseId);
+            throw new WorkbooksLoginException($"Login failed ({(int)response.Status}): {failure?.Reason ?? "no failure_reason given"}{(failure?.Message is { } m ? " - " + m : "")}",
+                response.Status, failure?.Reason ?? "", failure?.Message);
         }
-        if (root is not { ValueKind: JsonValueKind.Object } ok || !ok.TryGetProperty("authenticity_token", out var token))
-            throw new WorkbooksProtocolException("The login response is not in the documented shape (no authenticity_token).");
-        // The cookie was adopted by the session policy; the JSON carries the same id (the guide: for clients without cookies).
-        var sessionId = Pipeline.Session.SessionId ?? (ok.TryGetProperty("session_id", out var sid) ? sid.GetString() : null)
-            ?? throw new WorkbooksProtocolException("The login response carried no session id.");
-        if (ok.TryGetProperty("session_id", out var jsonId) && jsonId.GetString() is { } fromJson)
-            sessionId = fromJson;
-        Pipeline.Session.Establish(sessionId, token.GetString());
-        LogicalDatabaseId = ok.TryGetProperty("logical_database_id", out var db) && db.ValueKind == JsonValueKind.Number ? db.GetInt32() : LogicalDatabaseId;
-        DatabaseName = ok.TryGetProperty("database_name", out var dn) ? dn.GetString() : DatabaseName;
-        Databases = ReadDatabases(ok);
-    }
-
-    private static async Task<JsonDocument?> ParseAsync(WorkbooksResponse response, CancellationToken cancellationToken)
-    {
+        LoginResponse login;
         try
         {
-            return await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            login = await LoginResponse.ParseAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException e)
+        catch (IOException e)
         {
-            if (response.Status == HttpStatusCode.OK)
-                throw new WorkbooksProtocolException("The login response is not JSON.", e);
-            return null;
+            throw new WorkbooksProtocolException("The login response was cut short.", e);
         }
+        // The JSON carries the session id for clients without cookies; the cookie (adopted by the session policy) is the same.
+        var sessionId = login.SessionId ?? Pipeline.Session.SessionId
+            ?? throw new WorkbooksProtocolException("The login response carried no session id.");
+        if (login.AuthenticityToken is null)
+            throw new WorkbooksProtocolException("The login response is not in the documented shape (no authenticity_token).");
+        Pipeline.Session.Establish(sessionId, login.AuthenticityToken);
+        Login = login;
     }
-
-    private static List<WorkbooksDatabase> ReadDatabases(JsonElement root) =>
-        root.TryGetProperty("databases", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("id", out _))
-                .Select(e => new WorkbooksDatabase(e.GetProperty("id").GetInt32(), e.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "")).ToList()
-            : [];
 
     /// <summary>Sends a request and returns the response; a non-success status throws the matching <see cref="WorkbooksException"/>.
     /// The low-level door for anything the typed API does not cover.</summary>

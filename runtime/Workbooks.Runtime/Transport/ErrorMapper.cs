@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using Workbooks.Reading;
 
 namespace Workbooks.Transport;
 
@@ -11,7 +11,7 @@ internal static class ErrorMapper
     public static async Task<WorkbooksException> ToExceptionAsync(WorkbooksResponse response, CancellationToken cancellationToken)
     {
         var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        var error = ServiceErrorBody.TryParse(body);
+        var error = ServiceError.TryParse(body);
         var request = response.Request.ToString();
         var status = response.Status;
         var said = error?.FailureMessage ?? error?.Flash;
@@ -52,40 +52,4 @@ internal static class ErrorMapper
         }
         return buffer.AsSpan(0, total).ToArray();
     }
-}
-
-/// <summary>The fields of an error body the client uses. Tolerant: a non-JSON body (an HTML page) gives null.</summary>
-internal sealed record ServiceErrorBody(string? Flash, string? FailureReason, string? FailureMessage, string? ExceptionReference, IReadOnlyDictionary<string, IReadOnlyList<string>> Errors)
-{
-    public static ServiceErrorBody? TryParse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            using var doc = JsonDocument.ParseValue(ref reader);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return null;
-            var errors = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var p in e.EnumerateObject())
-                {
-                    errors[p.Name] = p.Value.ValueKind switch
-                    {
-                        JsonValueKind.Array => p.Value.EnumerateArray().Select(v => v.ToString()).ToArray(),
-                        _ => [p.Value.ToString()],
-                    };
-                }
-            }
-            return new ServiceErrorBody(Text(root, "flash"), Text(root, "failure_reason"), Text(root, "failure_message"), Text(root, "exception_reference"), errors);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -1,0 +1,175 @@
+using Workbooks.Emulator;
+using Workbooks.Wire;
+using static Workbooks.Wire.WorkbooksFilter;
+
+namespace Workbooks.Runtime.Tests.Records;
+
+public sealed class QueryTests : IAsyncLifetime
+{
+    private WorkbooksEmulator _emu = null!;
+    private WorkbooksSession _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 600, OrganisationCount = 200, OtherRecordCount = 5 });
+        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _session.DisposeAsync();
+        await _emu.DisposeAsync();
+    }
+
+    private List<IReadOnlyDictionary<string, string?>> AllPeople() =>
+        _emu.DefaultDatabase.Ids("crm/people").Select(id => _emu.DefaultDatabase.Get("crm/people", id)!).ToList();
+
+    [Fact]
+    public async Task ABooleanFilterWithAnAssociationPathReturnsExactlyTheMatchingRecords()
+    {
+        var query = _session.Records("crm/people")
+            .Where(Field("person_last_name").StartsWith("G") & (Field("main_location[email]").StartsWith("a") | !Field("employer[name]").IsBlank()))
+            .Select("person_last_name", "main_location[email]", "employer_link")
+            .PageSize(7);
+        var ids = (await query.ToListAsync()).Select(r => r.Id).ToArray();
+
+        var expected = AllPeople().Where(p => (p["person_last_name"] ?? "").StartsWith('G')
+                && ((p["main_location[email]"] ?? "").StartsWith('a') || p["employer_link"] is not null))
+            .Select(p => long.Parse(p["id"]!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ids);
+    }
+
+    [Fact]
+    public async Task SortedQueriesPageByOffsetInTheRequestedOrder()
+    {
+        var records = await _session.Records("crm/people").OrderBy("person_last_name", descending: true).ThenBy("id").PageSize(50).Take(120).ToListAsync();
+        Assert.Equal(120, records.Count);
+        var keys = records.Select(r => (r.GetString("person_last_name")!, r.Id)).ToArray();
+        Assert.Equal(keys.OrderByDescending(k => k.Item1, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Id), keys);
+        Assert.Equal(120, records.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task KeysetPagingSeesEverySurvivingRecordExactlyOnceWhileRecordsAreInsertedAndDeleted()
+    {
+        var before = _emu.DefaultDatabase.Ids("crm/people").ToHashSet();
+        _emu.Control.Churn = new ConcurrentChurn("crm/people", InsertsPerRequest: 3, DeletesPerRequest: 4);
+        var seen = new List<long>();
+        try
+        {
+            await foreach (var person in _session.Records("crm/people").Select("name").PageSize(40))
+                seen.Add(person.Id);
+        }
+        finally
+        {
+            _emu.Control.Churn = null;
+        }
+        var after = _emu.DefaultDatabase.Ids("crm/people").ToHashSet();
+        Assert.Equal(seen.Count, seen.Distinct().Count());                 // no duplicates
+        Assert.Empty(after.Where(id => id <= seen.Max()).Except(seen));   // no survivor skipped
+        Assert.True(seen.Count > 100);
+        Assert.Contains(seen, id => !before.Contains(id));                // records inserted ahead were reached
+    }
+
+    [Fact]
+    public async Task SessionExpiryInTheMiddleOfPagingResumesWithoutLoss()
+    {
+        var expected = _emu.DefaultDatabase.Ids("crm/people");
+        var seen = new List<long>();
+        await foreach (var person in _session.Records("crm/people").Select("name").PageSize(100))
+        {
+            seen.Add(person.Id);
+            if (seen.Count == 150)
+                _emu.Control.ExpireAllSessions();
+        }
+        Assert.Equal(expected, seen);
+        Assert.Equal(1, _session.ReloginCount);
+    }
+
+    [Fact]
+    public async Task TakeSkipCountAndFirstAgreeWithTheService()
+    {
+        var query = _session.Records("crm/organisations").Where(Field("name").Contains("Ltd"));
+        var all = await query.ToListAsync();
+        Assert.Equal(all.Count, await query.CountAsync());
+        var page = await query.Skip(3).Take(4).ToListAsync();
+        Assert.Equal(all.Skip(3).Take(4).Select(r => r.Id), page.Select(r => r.Id));
+        Assert.Equal(all[0].Id, (await query.FirstOrDefaultAsync())!.Id);
+        Assert.Null(await _session.Records("crm/organisations").Where(Field("id").Equal(-1)).FirstOrDefaultAsync());
+    }
+
+    [Fact]
+    public void ToStringShowsTheExactRequest()
+    {
+        var query = _session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).Select("name").Take(20);
+        Assert.Equal("crm/people.api?_ff[]=person_last_name&_ft[]=bg&_fc[]=Go&_ff[]=refcode&_ft[]=ct&_fc[]=g%2Ch&_select_columns[]=id&_select_columns[]=name&_sort[]=id&_dir[]=ASC&_start=0&_limit=20&__skip_total_rows=1",
+            query.ToString());
+    }
+
+    [Fact]
+    public async Task DeltaSyncReturnsChangesAndDeletionsSinceTheCursorOnce()
+    {
+        var cursor = new DeltaCursor();
+        var first = await _session.Records("crm/organisations").Select("name", "updated_at", "is_deleted").PageSize(90).ChangesSinceAsync(cursor).ToListAsync();
+        Assert.Equal(_emu.DefaultDatabase.Count("crm/organisations", includeDeleted: true), first.Count);
+
+        var nothing = await _session.Records("crm/organisations").ChangesSinceAsync(new DeltaCursor(cursor.Current)).ToListAsync();
+        Assert.Empty(nothing);
+
+        var changed = _emu.DefaultDatabase.Ids("crm/organisations")[5];
+        var deleted = _emu.DefaultDatabase.Ids("crm/organisations")[6];
+        _emu.DefaultDatabase.Update("crm/organisations", changed, new Dictionary<string, string?> { ["website"] = "www.changed.example" });
+        _emu.DefaultDatabase.Delete("crm/organisations", deleted);
+        var added = _emu.DefaultDatabase.Insert("crm/organisations", new Dictionary<string, string?> { ["name"] = "Added Ltd" });
+
+        var delta = await _session.Records("crm/organisations").ChangesSinceAsync(cursor).ToListAsync();
+        Assert.Equal(new[] { added, changed, deleted }.Order(), delta.Select(r => r.Id).Order());
+        Assert.True(delta.Single(r => r.Id == deleted).GetBoolean("is_deleted"));
+    }
+
+    [Fact]
+    public async Task TheQueueHelperProcessesFirstPagesUntilNothingMatches()
+    {
+        var query = _session.Records("crm/people").Where(Field("cf_person_sent_welcome_email").IsFalse()).PageSize(60);
+        var expected = await query.CountAsync();
+        var processed = await query.ProcessQueueAsync((page, _) =>
+        {
+            foreach (var person in page)
+                _emu.DefaultDatabase.Update("crm/people", person.Id, new Dictionary<string, string?> { ["cf_person_sent_welcome_email"] = "1" });
+            return Task.CompletedTask;
+        });
+        Assert.Equal(expected, processed);
+        Assert.Equal(0, await query.CountAsync());
+    }
+
+    [Fact]
+    public async Task TheQueueHelperRefusesToSpinOnUnprocessedRecords()
+    {
+        var query = _session.Records("crm/people").PageSize(10);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => query.ProcessQueueAsync((_, _) => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task UnknownFieldsAreKeptAndRoundTrip()
+    {
+        var person = (await _session.Records("crm/people").Take(1).ToListAsync())[0];
+        Assert.True(person.TryGetRaw("_can_modify", out var canModify));
+        Assert.True(canModify.GetBoolean());
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            person.WriteTo(writer);
+        using var doc = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
+        Assert.Equal(person.FieldNames.Order(), doc.RootElement.EnumerateObject().Select(p => p.Name).Order());
+    }
+}
+
+internal static class AsyncEnumerableTestExtensions
+{
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source) list.Add(item);
+        return list;
+    }
+}

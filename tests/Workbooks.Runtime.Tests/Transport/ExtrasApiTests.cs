@@ -1,0 +1,84 @@
+using System.Text;
+using Workbooks.Emulator;
+
+namespace Workbooks.Runtime.Tests.Transport;
+
+public sealed class ExtrasApiTests : IAsyncLifetime
+{
+    private WorkbooksEmulator _emu = null!;
+    private WorkbooksSession _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 100, OrganisationCount = 50, OtherRecordCount = 5 });
+        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _session.DisposeAsync();
+        await _emu.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MetadataListsEveryTypeAndCanBeNarrowed()
+    {
+        using var all = await _session.GetMetadataAsync();
+        Assert.Equal(37, all.RootElement.GetProperty("data").GetArrayLength());
+        using var one = await _session.GetMetadataAsync(["Private::Crm::Person"], ["class_name", "fields"]);
+        var type = Assert.Single(one.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal(["class_name", "fields"], type.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task ReportsStreamAsCsvByIdOrName()
+    {
+        using var byId = await _session.OpenReportCsvAsync("1");
+        var csv = await new StreamReader(byId.Content).ReadToEndAsync();
+        Assert.Equal(101, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        using var byName = await _session.OpenReportCsvAsync("People by town");
+        Assert.Equal(csv, await new StreamReader(byName.Content).ReadToEndAsync());
+        await Assert.ThrowsAsync<WorkbooksNotFoundException>(() => _session.OpenReportCsvAsync("No such report"));
+    }
+
+    [Fact]
+    public async Task AnAmbiguousPdfListsTheTemplatesThenRendersTheChosenOne()
+    {
+        var id = _emu.DefaultDatabase.Ids("accounting/quotations")[0];
+        using var choice = await _session.RenderPdfAsync("accounting/quotations", id);
+        Assert.False(choice.IsRendered);
+        Assert.Equal(["Portrait", "Landscape"], choice.Templates.Select(t => t.Name));
+
+        using var pdf = await _session.RenderPdfAsync("accounting/quotations", id, choice.Templates[1].Id);
+        Assert.True(pdf.IsRendered);
+        var bytes = new byte[8];
+        await pdf.Content.ReadExactlyAsync(bytes);
+        Assert.Equal("%PDF-1.4", Encoding.ASCII.GetString(bytes));
+    }
+
+    [Fact]
+    public async Task UploadedFilesDownloadByteForByte()
+    {
+        var content = new byte[70_000];
+        new Random(3).NextBytes(content);
+        content[0] = 0;
+        var noteId = _emu.DefaultDatabase.Ids("notes")[0];
+        var uploadId = await _session.UploadFileAsync("Private::Note", noteId, "upload_files", new MemoryStream(content), "O'Reilly & Partners, résumé.bin", "application/octet-stream");
+
+        using var download = await _session.DownloadFileAsync(uploadId);
+        using var copy = new MemoryStream();
+        await download.Content.CopyToAsync(copy);
+        Assert.Equal(content, copy.ToArray());
+        Assert.Equal("O'Reilly & Partners, résumé.bin", download.FileName);
+    }
+
+    [Fact]
+    public async Task PicklistEntriesOfSeveralPicklistsComeInOneRequest()
+    {
+        var entries = await _session.GetPicklistEntriesAsync([1, 2]);
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e.Value)));
+        var single = await _session.GetPicklistEntriesAsync([1]);
+        Assert.True(entries.Count > single.Count);
+    }
+}
