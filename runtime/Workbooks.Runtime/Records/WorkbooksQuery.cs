@@ -1,4 +1,4 @@
-using System.Globalization;
+using SortKey = Workbooks.Wire.SortKey;
 using System.Runtime.CompilerServices;
 using Workbooks.Reading;
 using Workbooks.Transport;
@@ -20,11 +20,6 @@ public static class RecordBindings
     public static RecordBinding<WorkbooksRecord> Untyped { get; } =
         new(WorkbooksRecordReader.Instance, r => r.Id, r => r.GetDateTime("updated_at"));
 }
-
-/// <summary>A sort column and direction.</summary>
-/// <param name="Field">The column, e.g. <c>person_last_name</c> or <c>employer[name]</c>.</param>
-/// <param name="Descending">DESC instead of ASC.</param>
-public readonly record struct SortColumn(string Field, bool Descending);
 
 /// <summary>
 /// An immutable index query over one record type, consumed as an <see cref="IAsyncEnumerable{T}"/> that pages through
@@ -69,7 +64,7 @@ public sealed class WorkbooksQuery<T> : IAsyncEnumerable<T>
     public IReadOnlyList<string> Columns { get; private init; } = [];
 
     /// <summary>The sort order (empty: by id).</summary>
-    public IReadOnlyList<SortColumn> Sorts { get; private init; } = [];
+    public IReadOnlyList<SortKey> Sorts { get; private init; } = [];
 
     /// <summary>Records skipped before the first one returned.</summary>
     public int SkipCount { get; private init; }
@@ -97,10 +92,10 @@ public sealed class WorkbooksQuery<T> : IAsyncEnumerable<T>
     public WorkbooksQuery<T> Select(params IEnumerable<string> columns) => new(this) { Columns = [.. columns] };
 
     /// <summary>Sorts by a column (replacing any earlier order).</summary>
-    public WorkbooksQuery<T> OrderBy(string field, bool descending = false) => new(this) { Sorts = [new SortColumn(field, descending)] };
+    public WorkbooksQuery<T> OrderBy(string field, bool descending = false) => new(this) { Sorts = [new SortKey(field, descending ? SortDirection.Descending : SortDirection.Ascending)] };
 
     /// <summary>Adds a further sort column.</summary>
-    public WorkbooksQuery<T> ThenBy(string field, bool descending = false) => new(this) { Sorts = [.. Sorts, new SortColumn(field, descending)] };
+    public WorkbooksQuery<T> ThenBy(string field, bool descending = false) => new(this) { Sorts = [.. Sorts, new SortKey(field, descending ? SortDirection.Descending : SortDirection.Ascending)] };
 
     /// <summary>Skips the first <paramref name="count"/> records.</summary>
     public WorkbooksQuery<T> Skip(int count) => count < 0 ? throw new ArgumentOutOfRangeException(nameof(count)) : new(this) { SkipCount = count };
@@ -129,7 +124,6 @@ public sealed class WorkbooksQuery<T> : IAsyncEnumerable<T>
 
     private List<KeyValuePair<string, string>> BuildParameters(int limit, long? afterId, int start, bool skipTotal)
     {
-        var parameters = new List<KeyValuePair<string, string>>();
         var filter = Filter;
         if (IncludesDeleted)
         {
@@ -138,34 +132,23 @@ public sealed class WorkbooksQuery<T> : IAsyncEnumerable<T>
         }
         if (afterId is { } last)
         {
-            var descending = Sorts.Count == 1 && Sorts[0].Descending;
+            var descending = Sorts.Count == 1 && Sorts[0].Direction == SortDirection.Descending;
             var keyset = descending ? WorkbooksFilter.Field("id").LessThan(last) : WorkbooksFilter.Field("id").GreaterThan(last);
             filter = filter is null ? keyset : filter & keyset;
         }
-        if (filter is not null)
-            FilterEncoding.Encode(filter).AppendTo(parameters, FilterForm);
-        if (Columns.Count > 0)
+        IReadOnlyList<SortKey> sorts = Sorts.Count == 0 ? [SortKey.Ascending("id")] : Sorts;
+        if (sorts.All(s => s.Field != "id"))
+            sorts = [.. sorts, SortKey.Ascending("id")]; // a unique tiebreak makes offset pages deterministic
+        return QueryParameters.Build(new IndexQuery
         {
-            if (!Columns.Contains("id")) parameters.Add(new("_select_columns[]", "id"));
-            foreach (var column in Columns) parameters.Add(new("_select_columns[]", column));
-        }
-        var sorts = Sorts.Count == 0 ? [new SortColumn("id", false)] : Sorts;
-        foreach (var sort in sorts)
-        {
-            parameters.Add(new("_sort[]", sort.Field));
-            parameters.Add(new("_dir[]", sort.Descending ? "DESC" : "ASC"));
-        }
-        if (!UsesKeysetPaging && sorts.All(s => s.Field != "id"))
-        {
-            // A unique tiebreak makes offset pages deterministic.
-            parameters.Add(new("_sort[]", "id"));
-            parameters.Add(new("_dir[]", "ASC"));
-        }
-        parameters.Add(new("_start", start.ToString(CultureInfo.InvariantCulture)));
-        parameters.Add(new("_limit", limit.ToString(CultureInfo.InvariantCulture)));
-        if (skipTotal)
-            parameters.Add(new("__skip_total_rows", "1"));
-        return parameters;
+            Filter = filter,
+            FilterForm = FilterForm,
+            SelectColumns = Columns.Count == 0 || Columns.Contains("id") ? Columns : ["id", .. Columns],
+            Sort = sorts,
+            Start = start,
+            Limit = limit,
+            SkipTotalRows = skipTotal,
+        });
     }
 
     /// <summary>Pages through every matching record.</summary>
@@ -241,7 +224,7 @@ public sealed class WorkbooksQuery<T> : IAsyncEnumerable<T>
         while (true)
         {
             var position = cursor.Current;
-            var query = new WorkbooksQuery<T>(this) { Sorts = [new("updated_at", false), new("id", false)], IncludesDeleted = true, SkipCount = 0, TakeCount = null };
+            var query = new WorkbooksQuery<T>(this) { Sorts = [SortKey.Ascending("updated_at"), SortKey.Ascending("id")], IncludesDeleted = true, SkipCount = 0, TakeCount = null };
             if (position.UpdatedAt is { } since)
             {
                 var window = WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since);

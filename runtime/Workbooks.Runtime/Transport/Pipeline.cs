@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Workbooks.Wire;
 
 namespace Workbooks.Transport;
 
@@ -290,7 +291,7 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         switch (request.Kind)
         {
             case WorkbooksRequestKind.Read:
-                var query = FormEncoding.Encode(parameters);
+                var query = FormEncoder.EncodeToString(parameters);
                 if (!message.Redirected && url.AbsoluteUri.Length + query.Length + 1 <= options.MaxUrlLength)
                 {
                     method = HttpMethod.Get;
@@ -304,7 +305,7 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
                 {
                     method = HttpMethod.Post;
                     parameters.Add(new("_method", "GET"));
-                    content = FormEncoding.Content(parameters);
+                    content = FormEncoder.CreateContent(parameters);
                 }
                 break;
             case WorkbooksRequestKind.Change:
@@ -317,11 +318,11 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
                 {
                     method = HttpMethod.Put;
                 }
-                content = request.Multipart is { } multipart ? WithParts(multipart(), parameters) : FormEncoding.Content(parameters);
+                content = request.Multipart is { } multipart ? WithParts(multipart(), parameters) : FormEncoder.CreateContent(parameters);
                 break;
             default:
                 method = HttpMethod.Post;
-                content = FormEncoding.Content(parameters);
+                content = FormEncoder.CreateContent(parameters);
                 break;
         }
 
@@ -341,28 +342,5 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         foreach (var (key, value) in parameters)
             multipart.Add(new StringContent(value, Encoding.UTF8), key);
         return multipart;
-    }
-}
-
-/// <summary>application/x-www-form-urlencoded encoding of ordered parameters (brackets in keys kept literal).</summary>
-internal static class FormEncoding
-{
-    public static string Encode(IEnumerable<KeyValuePair<string, string>> parameters)
-    {
-        var sb = new StringBuilder();
-        foreach (var (key, value) in parameters)
-        {
-            if (sb.Length > 0) sb.Append('&');
-            sb.Append(Uri.EscapeDataString(key).Replace("%5B", "[", StringComparison.Ordinal).Replace("%5D", "]", StringComparison.Ordinal));
-            sb.Append('=').Append(Uri.EscapeDataString(value));
-        }
-        return sb.ToString();
-    }
-
-    public static HttpContent Content(IEnumerable<KeyValuePair<string, string>> parameters)
-    {
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Encode(parameters)));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        return content;
     }
 }

@@ -1,0 +1,328 @@
+using System.Globalization;
+using Workbooks.Reading;
+using Workbooks.Transport;
+using Workbooks.Wire;
+
+namespace Workbooks;
+
+/// <summary>What became of one object of a change set.</summary>
+public enum ChangeOutcome
+{
+    /// <summary>Not sent (an earlier request of the change set failed).</summary>
+    NotAttempted,
+    /// <summary>The service applied it; the record now has its id, lock_version and changed fields.</summary>
+    Applied,
+    /// <summary>The service refused it (see <see cref="ChangeResult.Errors"/>).</summary>
+    Failed,
+    /// <summary>Sent with objects that failed in the same all-or-nothing request, so rolled back.</summary>
+    RolledBack,
+    /// <summary>The connection failed after sending and the change set could not tell whether it was applied.
+    /// It was not resubmitted, so that a create is never duplicated.</summary>
+    Unknown,
+}
+
+/// <summary>Options of <see cref="WorkbooksChangeSet.SubmitAsync"/>.</summary>
+public sealed class ChangeSetOptions
+{
+    /// <summary>Each object in its own transaction (null: the session's <see cref="WorkbooksOptions.PerObjectTransactions"/>).</summary>
+    public bool? PerObjectTransactions { get; set; }
+
+    /// <summary>Objects per request (the service accepts at most 100).</summary>
+    public int ChunkSize { get; set; } = ChangeSetEncoder.DefaultMaxObjects;
+
+    /// <summary>Throw <see cref="WorkbooksChangeSetException"/> (or its concurrency subtype) when any object was not applied.</summary>
+    public bool ThrowOnFailure { get; set; } = true;
+}
+
+/// <summary>The result of one object of a change set.</summary>
+public sealed class ChangeResult
+{
+    internal ChangeResult(int index, ChangeKind kind, WorkbooksRecord record)
+    {
+        Index = index;
+        Kind = kind;
+        Record = record;
+    }
+
+    /// <summary>The object's position in the change set.</summary>
+    public int Index { get; }
+
+    /// <summary>Create, update or delete.</summary>
+    public ChangeKind Kind { get; }
+
+    /// <summary>The record (updated in place when applied).</summary>
+    public WorkbooksRecord Record { get; }
+
+    /// <summary>What happened.</summary>
+    public ChangeOutcome Outcome { get; internal set; }
+
+    /// <summary>Field errors (<c>lock_version</c> for a conflict), as the service gave them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Errors { get; internal set; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Messages the service attached (e.g. a home-currency notice).</summary>
+    public IReadOnlyList<ChangeMessage> Messages { get; internal set; } = [];
+
+    /// <summary>Whether it failed because the record was changed elsewhere (stale lock_version).</summary>
+    public bool IsConflict => Errors.ContainsKey("lock_version");
+
+    /// <summary>Whether its outcome was established by reading the records back after a failed connection.</summary>
+    public bool Verified { get; internal set; }
+
+    /// <summary>"create #3 (id 0): refcode: 'X' is already used".</summary>
+    public override string ToString() =>
+        $"{Kind.ToString().ToLowerInvariant()} #{Index} (id {Record.Id}): {Outcome}" +
+        (Errors.Count == 0 ? "" : ": " + string.Join("; ", Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+}
+
+/// <summary>The results of a change set, in the order the objects were added.</summary>
+public sealed class ChangeSetResult
+{
+    internal ChangeSetResult(IReadOnlyList<ChangeResult> results, int requests)
+    {
+        Results = results;
+        RequestCount = requests;
+    }
+
+    /// <summary>One result per object.</summary>
+    public IReadOnlyList<ChangeResult> Results { get; }
+
+    /// <summary>How many requests the change set took.</summary>
+    public int RequestCount { get; }
+
+    /// <summary>Whether every object was applied.</summary>
+    public bool Success => Results.All(r => r.Outcome == ChangeOutcome.Applied);
+
+    /// <summary>The objects that were not applied.</summary>
+    public IEnumerable<ChangeResult> Failures => Results.Where(r => r.Outcome != ChangeOutcome.Applied);
+}
+
+/// <summary>Some objects of a change set were not applied; <see cref="Result"/> says which and why.</summary>
+public class WorkbooksChangeSetException : WorkbooksException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkbooksChangeSetException(string message, ChangeSetResult result) : base(message) => Result = result;
+
+    /// <summary>Every object's outcome.</summary>
+    public ChangeSetResult Result { get; }
+}
+
+/// <summary>Records were changed elsewhere since they were read (stale lock_version): reload them and apply the change again.</summary>
+public sealed class WorkbooksConcurrencyException : WorkbooksChangeSetException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkbooksConcurrencyException(string message, ChangeSetResult result) : base(message, result) { }
+
+    /// <summary>The records whose lock_version was stale.</summary>
+    public IReadOnlyList<WorkbooksRecord> ConflictingRecords => Result.Results.Where(r => r.IsConflict).Select(r => r.Record).ToArray();
+}
+
+/// <summary>
+/// Creates, updates and deletes of one record type, submitted together: chunked to the service's 100-objects limit,
+/// each chunk one request carrying its working-set filter; <c>affected_objects</c> are mapped back onto the records
+/// (new ids, lock versions, changed fields). After an ambiguous failure (connection lost after sending) the change
+/// set reads the records back to learn whether the chunk was applied before anything is sent again; a create it
+/// cannot verify is reported <see cref="ChangeOutcome.Unknown"/>, never resubmitted. Give creates a
+/// <c>created_through_reference</c> to make them verifiable.
+/// </summary>
+public sealed class WorkbooksChangeSet
+{
+    private readonly WorkbooksSession _session;
+    private readonly List<(ChangeKind Kind, WorkbooksRecord Record)> _items = [];
+
+    internal WorkbooksChangeSet(WorkbooksSession session, string controllerPath)
+    {
+        _session = session;
+        ControllerPath = controllerPath.Trim('/');
+    }
+
+    /// <summary>The endpoint, e.g. <c>crm/people</c>.</summary>
+    public string ControllerPath { get; }
+
+    /// <summary>How many objects the change set holds.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>Adds a create of a new record (its id must be 0); the record gets its id when submitted.</summary>
+    public WorkbooksRecord Create(WorkbooksRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Id != 0)
+            throw new ArgumentException($"Only a new record (id 0) can be created; this one has id {record.Id}.", nameof(record));
+        _items.Add((ChangeKind.Create, record));
+        return record;
+    }
+
+    /// <summary>Adds an update of the record's changed fields (with its id and lock_version).</summary>
+    public WorkbooksRecord Update(WorkbooksRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Id <= 0)
+            throw new ArgumentException("Only an existing record (id > 0) can be updated.", nameof(record));
+        _items.Add((ChangeKind.Update, record));
+        return record;
+    }
+
+    /// <summary>Adds a delete of the record.</summary>
+    public void Delete(WorkbooksRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Id <= 0)
+            throw new ArgumentException("Only an existing record (id > 0) can be deleted.", nameof(record));
+        _items.Add((ChangeKind.Delete, record));
+    }
+
+    /// <summary>Adds a delete by id and lock_version.</summary>
+    public void Delete(long id, int lockVersion) => Delete(new WorkbooksRecord { Id = id, LockVersion = lockVersion });
+
+    /// <summary>Submits every object, in order, in as few requests as the limit allows.</summary>
+    public async Task<ChangeSetResult> SubmitAsync(ChangeSetOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ChangeSetOptions();
+        if (options.ChunkSize is < 1 or > ChangeSetEncoder.DefaultMaxObjects)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be between 1 and 100.");
+        var perObject = options.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
+        var results = _items.Select((item, i) => new ChangeResult(i, item.Kind, item.Record)).ToArray();
+        var requests = 0;
+        for (var start = 0; start < results.Length; start += options.ChunkSize)
+        {
+            var chunk = results.AsMemory(start, Math.Min(options.ChunkSize, results.Length - start));
+            requests += await SubmitChunkAsync(chunk, perObject, cancellationToken).ConfigureAwait(false);
+            if (!perObject && chunk.Span.ToArray().Any(r => r.Outcome != ChangeOutcome.Applied))
+                break; // later chunks stay NotAttempted: the caller decides what to do after a failure
+        }
+        var result = new ChangeSetResult(results, requests);
+        if (options.ThrowOnFailure && !result.Success)
+        {
+            var failures = result.Failures.ToArray();
+            var summary = $"{failures.Length} of {results.Length} changes to {ControllerPath} were not applied: {string.Join(" | ", failures.Take(5))}{(failures.Length > 5 ? " …" : "")}";
+            throw failures.Any(f => f.IsConflict) ? new WorkbooksConcurrencyException(summary, result) : new WorkbooksChangeSetException(summary, result);
+        }
+        return result;
+    }
+
+    private async Task<int> SubmitChunkAsync(Memory<ChangeResult> chunk, bool perObject, CancellationToken cancellationToken)
+    {
+        var items = chunk.ToArray();
+        for (var attempt = 0; ; attempt++)
+        {
+            var operations = items.Select(r => ChangeOperation.FromRecord(r.Record, r.Kind)).ToArray();
+            var request = new WorkbooksRequest(WorkbooksRequestKind.Change, ControllerPath).AddRange(ChangeSetEncoder.Encode(operations));
+            if (perObject)
+                request.Add("_per_object_transactions", "1");
+            ChangeResponse response;
+            try
+            {
+                using var http = await _session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await ChangeResponse.ParseAsync(http.Content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WorkbooksTransportException { OutcomeUnknown: true } or WorkbooksProtocolException or IOException)
+            {
+                var applied = await VerifyAsync(items, operations, cancellationToken).ConfigureAwait(false);
+                if (applied.All(a => a == false) && attempt == 0)
+                    continue; // provably not applied: sending it again cannot duplicate anything
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i].Verified = applied[i] is not null;
+                    items[i].Outcome = applied[i] switch { true => ChangeOutcome.Applied, false => ChangeOutcome.NotAttempted, null => ChangeOutcome.Unknown };
+                    if (applied[i] == true) items[i].Record.AcceptChanges();
+                }
+                return attempt + 1;
+            }
+            Apply(items, response, perObject);
+            return attempt + 1;
+        }
+    }
+
+    private static void Apply(ChangeResult[] items, ChangeResponse response, bool perObject)
+    {
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            var result = i < response.Objects.Count ? response.Objects[i] : null;
+            item.Errors = result?.Errors ?? new Dictionary<string, IReadOnlyList<string>>();
+            item.Messages = result?.Messages ?? [];
+            if (result is { Success: true } && (response.Success || perObject))
+            {
+                result.ApplyTo(item.Record);
+                item.Record.AcceptChanges();
+                item.Outcome = ChangeOutcome.Applied;
+            }
+            else if (item.Errors.Count > 0 || (perObject && result is { Success: false }))
+            {
+                item.Outcome = ChangeOutcome.Failed;
+            }
+            else
+            {
+                // No error of its own: applied with the request, or rolled back with the objects that failed.
+                item.Outcome = response.Success ? ChangeOutcome.Applied : ChangeOutcome.RolledBack;
+            }
+        }
+        if (!response.Success && !perObject && items.All(i => i.Outcome != ChangeOutcome.Failed))
+        {
+            // The request failed as a whole without naming an object: report it on every one.
+            var failure = new Dictionary<string, IReadOnlyList<string>> { ["base"] = response.Failures.Count > 0 ? response.Failures : [response.Flash ?? "The change was not applied."] };
+            foreach (var item in items)
+            {
+                item.Outcome = ChangeOutcome.Failed;
+                item.Errors = failure;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the chunk's records back after an ambiguous failure. Per object: true (applied), false (not applied) or
+    /// null (cannot tell). An update or delete is applied when its lock_version moved exactly one step; a create is
+    /// found by its <c>created_through_reference</c>.
+    /// </summary>
+    private async Task<bool?[]> VerifyAsync(ChangeResult[] items, ChangeOperation[] operations, CancellationToken cancellationToken)
+    {
+        var applied = new bool?[items.Length];
+        var ids = items.Where(i => i.Kind != ChangeKind.Create).Select(i => i.Record.Id).Distinct().ToArray();
+        var current = new Dictionary<long, (int LockVersion, bool Deleted)>();
+        if (ids.Length > 0)
+        {
+            await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field("id").In(ids)).IncludeDeleted()
+                .Select("lock_version", "is_deleted").PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
+                current[r.Id] = (r.LockVersion, r.GetBoolean("is_deleted") ?? false);
+        }
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            var sent = operations[i].LockVersion;
+            switch (item.Kind)
+            {
+                case ChangeKind.Update when current.TryGetValue(item.Record.Id, out var now):
+                    applied[i] = now.LockVersion == sent + 1 ? true : now.LockVersion == sent ? false : null;
+                    if (applied[i] == true) item.Record.LockVersion = now.LockVersion;
+                    break;
+                case ChangeKind.Delete when current.TryGetValue(item.Record.Id, out var now):
+                    applied[i] = now.Deleted && now.LockVersion == sent + 1 ? true : !now.Deleted && now.LockVersion == sent ? false : null;
+                    break;
+                case ChangeKind.Create when item.Record.TryGetChange("created_through_reference", out var reference) && reference.Text is { Length: > 0 } text:
+                    var found = await _session.Records(ControllerPath).Where(WorkbooksFilter.Field("created_through_reference").Equal(text))
+                        .Select("lock_version").Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+                    applied[i] = found.Count == 1 ? true : found.Count == 0 ? false : null;
+                    if (found.Count == 1)
+                    {
+                        item.Record.Id = found[0].Id;
+                        item.Record.LockVersion = found[0].LockVersion;
+                    }
+                    break;
+                default:
+                    applied[i] = null;
+                    break;
+            }
+        }
+        return applied;
+    }
+}
+
+public sealed partial class WorkbooksSession
+{
+    /// <summary>A change set over a record type's endpoint.</summary>
+    /// <param name="controllerPath">The endpoint, e.g. <c>crm/people</c>.</param>
+    public WorkbooksChangeSet Changes(string controllerPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(controllerPath);
+        return new WorkbooksChangeSet(this, controllerPath);
+    }
+}

@@ -1,0 +1,207 @@
+using Workbooks.Emulator;
+using Workbooks.Wire;
+using static Workbooks.Wire.WorkbooksFilter;
+
+namespace Workbooks.Runtime.Tests.Records;
+
+public sealed class ChangeSetTests : IAsyncLifetime
+{
+    private WorkbooksEmulator _emu = null!;
+    private WorkbooksSession _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 100, OrganisationCount = 100, OtherRecordCount = 5 });
+        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _session.DisposeAsync();
+        await _emu.DisposeAsync();
+    }
+
+    private static WorkbooksRecord NewOrganisation(string name, string? reference = null)
+    {
+        var record = new WorkbooksRecord();
+        record.Set("name", name);
+        if (reference is not null) record.Set("created_through_reference", reference);
+        return record;
+    }
+
+    private async Task<WorkbooksRecord> ReadAsync(long id) =>
+        (await _session.Records("crm/organisations").Where(Field("id").Equal(id)).ToListAsync()).Single();
+
+    private int PutRequests() => _emu.Control.Requests.Count(r => r.Method == "PUT" && r.Path == "/crm/organisations.api");
+
+    [Fact]
+    public async Task TwoHundredFiftyCreatesGoAsThreeRequestsAndEveryRecordGetsItsId()
+    {
+        var changes = _session.Changes("crm/organisations");
+        var records = Enumerable.Range(0, 250).Select(i => changes.Create(NewOrganisation($"Bulk {i}"))).ToArray();
+        var before = PutRequests();
+
+        var result = await changes.SubmitAsync();
+
+        Assert.Equal(3, result.RequestCount);
+        Assert.Equal(3, PutRequests() - before);
+        Assert.True(result.Success);
+        Assert.All(records, r => Assert.True(r.Id > 0));
+        Assert.Equal(250, records.Select(r => r.Id).Distinct().Count());
+        Assert.Equal("Bulk 249", _emu.DefaultDatabase.Get("crm/organisations", records[249].Id)!["name"]);
+        Assert.Empty(records[0].ChangedFields);
+    }
+
+    [Fact]
+    public async Task CreateUpdateAndDeleteInOneSetOnlySendDirtyFields()
+    {
+        var existing = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[0]);
+        var stale = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[1]);
+        var lockVersion = existing.LockVersion;
+        existing.Set("organisation_num_employees", 250L);
+
+        var changes = _session.Changes("crm/organisations");
+        var created = changes.Create(NewOrganisation("Ada Ltd"));
+        changes.Update(existing);
+        changes.Delete(stale);
+        var result = await changes.SubmitAsync();
+
+        Assert.True(result.Success);
+        Assert.Equal(1, result.RequestCount);
+        Assert.True(created.Id > 0);
+        Assert.Equal(lockVersion + 1, existing.LockVersion);
+        Assert.Equal(250, existing.GetInt64("organisation_num_employees"));
+        Assert.Equal("250", _emu.DefaultDatabase.Get("crm/organisations", existing.Id)!["organisation_num_employees"]);
+        Assert.DoesNotContain(stale.Id, _emu.DefaultDatabase.Ids("crm/organisations"));
+        var sent = _emu.Control.Requests.Last(r => r.Method == "PUT");
+        Assert.DoesNotContain(sent.Parameters, p => p.Key == "website[]"); // untouched fields are not sent
+    }
+
+    [Fact]
+    public async Task AStaleLockVersionSurfacesAsAConcurrencyErrorCarryingTheRecord()
+    {
+        var record = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[2]);
+        _emu.DefaultDatabase.Update("crm/organisations", record.Id, new Dictionary<string, string?> { ["website"] = "www.elsewhere.example" });
+        record.Set("name", "Mine");
+        var changes = _session.Changes("crm/organisations");
+        changes.Update(record);
+
+        var e = await Assert.ThrowsAsync<WorkbooksConcurrencyException>(() => changes.SubmitAsync());
+        Assert.Same(record, Assert.Single(e.ConflictingRecords));
+        Assert.Contains("already been updated elsewhere", e.Message, StringComparison.Ordinal);
+        Assert.Contains("name", record.ChangedFields); // nothing lost: the change is still pending
+    }
+
+    [Fact]
+    public async Task AFailedObjectIsNamedWithItsFieldErrorsAndTheOthersAreRolledBack()
+    {
+        var changes = _session.Changes("crm/organisations");
+        changes.Create(NewOrganisation("Fine Ltd"));
+        var bad = new WorkbooksRecord();
+        bad.Set("website", "www.nameless.example");
+        changes.Create(bad);
+        var before = _emu.DefaultDatabase.Count("crm/organisations");
+
+        var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync());
+        var failed = e.Result.Results[1];
+        Assert.Equal(ChangeOutcome.Failed, failed.Outcome);
+        Assert.Equal("can't be blank", failed.Errors["name"].Single());
+        Assert.Equal(ChangeOutcome.RolledBack, e.Result.Results[0].Outcome);
+        Assert.Equal(before, _emu.DefaultDatabase.Count("crm/organisations"));
+        Assert.Contains("create #1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PerObjectTransactionsApplyTheGoodObjects()
+    {
+        var changes = _session.Changes("crm/organisations");
+        var good = changes.Create(NewOrganisation("Fine Per Object Ltd"));
+        changes.Create(new WorkbooksRecord());
+        var result = await changes.SubmitAsync(new ChangeSetOptions { PerObjectTransactions = true, ThrowOnFailure = false });
+        Assert.Equal([ChangeOutcome.Applied, ChangeOutcome.Failed], result.Results.Select(r => r.Outcome));
+        Assert.True(good.Id > 0);
+    }
+
+    [Fact]
+    public async Task AChangeLostBeforeTheServiceSawItIsVerifiedAndSentAgainOnce()
+    {
+        var changes = _session.Changes("crm/organisations");
+        var record = changes.Create(NewOrganisation("Dropped Before Ltd", "ext-before-1"));
+        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "crm/organisations", Method = "PUT" });
+
+        var result = await changes.SubmitAsync();
+
+        Assert.True(result.Success);
+        Assert.Equal(2, result.RequestCount);
+        Assert.Single(_emu.DefaultDatabase.Ids("crm/organisations"), id => _emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-before-1");
+        Assert.True(record.Id > 0);
+    }
+
+    [Fact]
+    public async Task ACreateAppliedBeforeTheConnectionDroppedIsFoundAndNotDuplicated()
+    {
+        var changes = _session.Changes("crm/organisations");
+        var record = changes.Create(NewOrganisation("Dropped After Ltd", "ext-after-1"));
+        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnectionAfterProcessing) { PathContains = "crm/organisations", Method = "PUT" });
+
+        var result = await changes.SubmitAsync();
+
+        Assert.True(result.Success);
+        Assert.True(result.Results[0].Verified);
+        var matching = _emu.DefaultDatabase.Ids("crm/organisations").Where(id => _emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-after-1").ToArray();
+        Assert.Equal(record.Id, Assert.Single(matching));
+    }
+
+    [Fact]
+    public async Task ACreateThatCannotBeVerifiedIsReportedUnknownAndNeverResent()
+    {
+        var changes = _session.Changes("crm/organisations");
+        changes.Create(NewOrganisation("Unverifiable Ltd"));
+        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
+        var before = PutRequests();
+
+        var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync());
+
+        Assert.Equal(ChangeOutcome.Unknown, e.Result.Results[0].Outcome);
+        Assert.Equal(1, PutRequests() - before);
+        Assert.Equal(1, _emu.DefaultDatabase.Ids("crm/organisations").Count(id => _emu.DefaultDatabase.Get("crm/organisations", id)!["name"] == "Unverifiable Ltd"));
+    }
+
+    [Fact]
+    public async Task AnUpdateWhoseAnswerWasLostIsVerifiedByItsLockVersion()
+    {
+        var record = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[3]);
+        var lockVersion = record.LockVersion;
+        record.Set("website", "www.verified.example");
+        var changes = _session.Changes("crm/organisations");
+        changes.Update(record);
+        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
+
+        var result = await changes.SubmitAsync();
+
+        Assert.True(result.Success);
+        Assert.Equal(lockVersion + 1, record.LockVersion);
+        Assert.Equal("www.verified.example", _emu.DefaultDatabase.Get("crm/organisations", record.Id)!["website"]);
+    }
+
+    [Fact]
+    public async Task NullsClearFieldsAndValuesAreFormattedPerDatatype()
+    {
+        var task = new WorkbooksRecord();
+        task.Set("name", "Typed values");
+        task.Set("due_date", new DateOnly(2010, 5, 2));
+        task.Set("reminder_datetime", new DateTimeOffset(2029, 12, 24, 9, 0, 0, TimeSpan.Zero));
+        task.Set("reminder_enabled", true);
+        task.Set("description", (string?)null);
+        var changes = _session.Changes("activity/tasks");
+        changes.Create(task);
+        await changes.SubmitAsync();
+
+        var stored = _emu.DefaultDatabase.Get("activity/tasks", task.Id)!;
+        Assert.Equal(" 2 May 2010", stored["due_date"]);
+        Assert.Equal("Mon Dec 24 09:00:00 UTC 2029", stored["reminder_datetime"]);
+        Assert.Equal("true", stored["reminder_enabled"]);
+        Assert.Null(stored["description"]);
+        Assert.Equal(new DateOnly(2010, 5, 2), task.GetDate("due_date"));
+    }
+}

@@ -1,0 +1,164 @@
+using Workbooks.Wire;
+
+namespace Workbooks.Runtime.Tests.Wire;
+
+public class ChangeSetEncoderTests
+{
+    private static KeyValuePair<string, string> P(string k, string v) => new(k, v);
+    private static KeyValuePair<string, WireText?> F(string k, string v) => new(k, WireText.Of(v));
+
+    /// <summary>The guide's "Example: Multiple operations": delete 1, update 2, create.</summary>
+    private static ChangeOperation[] GuideExample() =>
+    [
+        ChangeOperation.Delete(1, 2),
+        ChangeOperation.Update(2, 1, [F("activity_priority", "High"), F("activity_status", "New"), F("activity_type", "Email"), F("name", "10197")]),
+        ChangeOperation.Create([F("activity_priority", "High"), F("activity_status", "New"), F("activity_type", "Email"), F("due_date", "22 May 2009"), F("name", "create_10197")]),
+    ];
+
+    [Fact]
+    public void The_guides_multiple_operations_example_encodes_byte_for_byte()
+    {
+        var body = FormEncoder.EncodeToString(ChangeSetEncoder.Encode(GuideExample()));
+        const string Expected =
+            "_fm=or&_ff[]=id&_ft[]=eq&_fc[]=1&_ff[]=id&_ft[]=eq&_fc[]=2&_ff[]=id&_ft[]=eq&_fc[]=0"
+            + "&__method[]=DELETE&id[]=1&lock_version[]=2&activity_priority[]=%3Ano_value%3A&activity_status[]=%3Ano_value%3A"
+            + "&activity_type[]=%3Ano_value%3A&due_date[]=%3Ano_value%3A&name[]=%3Ano_value%3A"
+            + "&__method[]=PUT&id[]=2&lock_version[]=1&activity_priority[]=High&activity_status[]=New&activity_type[]=Email"
+            + "&due_date[]=%3Ano_value%3A&name[]=10197"
+            + "&__method[]=POST&id[]=0&lock_version[]=0&activity_priority[]=High&activity_status[]=New&activity_type[]=Email"
+            + "&due_date[]=22+May+2009&name[]=create_10197";
+        Assert.Equal(Expected, body);
+    }
+
+    [Fact]
+    public void The_guides_example_objects_carry_exactly_the_guides_pairs()
+    {
+        // The guide's own curl lines, per object (it blanks the delete's fields; the encoder sends :no_value: instead,
+        // and lists id/lock_version first in every object where the guide's order varies between objects).
+        KeyValuePair<string, string>[][] guide =
+        [
+            [P("__method[]", "DELETE"), P("activity_priority[]", ""), P("activity_status[]", ""), P("activity_type[]", ""), P("due_date[]", ""), P("id[]", "1"), P("lock_version[]", "2"), P("name[]", "")],
+            [P("__method[]", "PUT"), P("activity_priority[]", "High"), P("activity_status[]", "New"), P("activity_type[]", "Email"), P("due_date[]", ":no_value:"), P("id[]", "2"), P("lock_version[]", "1"), P("name[]", "10197")],
+            [P("__method[]", "POST"), P("id[]", "0"), P("lock_version[]", "0"), P("activity_priority[]", "High"), P("activity_status[]", "New"), P("activity_type[]", "Email"), P("due_date[]", "22 May 2009"), P("name[]", "create_10197")],
+        ];
+        var pairs = ChangeSetEncoder.Encode(GuideExample());
+        Assert.Equal([P("_fm", "or"), P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "1"), P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "2")], pairs.Take(7));
+        var objects = pairs.Skip(10).Chunk(8).ToArray();
+        Assert.Equal(3, objects.Length);
+        for (var i = 0; i < 3; i++)
+        {
+            var expected = guide[i].Select(p => i == 0 && p.Value.Length == 0 ? P(p.Key, ":no_value:") : p).OrderBy(p => p.Key, StringComparer.Ordinal);
+            Assert.Equal(expected, objects[i].OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_single_object_gets_a_single_id_triple_without_fm()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 5, [F("name", "James Kay")])]);
+        Assert.Equal(
+            [P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "1"), P("__method[]", "PUT"), P("id[]", "1"), P("lock_version[]", "5"), P("name[]", "James Kay")],
+            pairs);
+        Assert.Equal("_ff[]=id&_ft[]=eq&_fc[]=1&__method[]=PUT&id[]=1&lock_version[]=5&name[]=James+Kay", FormEncoder.EncodeToString(pairs));
+    }
+
+    [Fact]
+    public void Several_creates_collapse_to_one_id_0_triple()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Create([F("name", "a")]), ChangeOperation.Create([F("name", "b")]), ChangeOperation.Create([F("size", "1")])]);
+        Assert.Equal([P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "0")], pairs.Take(3));
+        Assert.Equal("__method[]", pairs[3].Key);
+        Assert.Equal(
+            [P("__method[]", "POST"), P("id[]", "0"), P("lock_version[]", "0"), P("name[]", "a"), P("size[]", ":no_value:"),
+             P("__method[]", "POST"), P("id[]", "0"), P("lock_version[]", "0"), P("name[]", "b"), P("size[]", ":no_value:"),
+             P("__method[]", "POST"), P("id[]", "0"), P("lock_version[]", "0"), P("name[]", ":no_value:"), P("size[]", "1")],
+            pairs.Skip(3));
+    }
+
+    [Fact]
+    public void Duplicate_ids_are_collapsed_in_first_seen_order()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(12, 0, []), ChangeOperation.Create([]), ChangeOperation.Update(11, 3, []), ChangeOperation.Delete(12, 1)]);
+        Assert.Equal(["12", "0", "11"], pairs.Where(p => p.Key == "_fc[]").Select(p => p.Value));
+        Assert.Equal(P("_fm", "or"), pairs[0]);
+    }
+
+    [Fact]
+    public void Null_is_sent_as_null_value_and_an_explicit_no_value_as_no_value()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(11, 3, [new("main_location[postcode]", WireText.Null), F("name", "Lights 'R Us"), new("notes", null)])]);
+        Assert.Contains(P("main_location[postcode][]", ":null_value:"), pairs);
+        Assert.Contains(P("notes[]", ":no_value:"), pairs);
+        Assert.Equal(
+            "_ff[]=id&_ft[]=eq&_fc[]=11&__method[]=PUT&id[]=11&lock_version[]=3&main_location[postcode][]=%3Anull_value%3A&name[]=Lights+%27R+Us&notes[]=%3Ano_value%3A",
+            FormEncoder.EncodeToString(pairs));
+    }
+
+    [Theory]
+    [InlineData("name", "name")]
+    [InlineData("main_location[town]", "main_location[town]")]
+    [InlineData("org_lead_party[main_location[email]]", "org_lead_party[main_location][email]")]
+    [InlineData("a[b[c[d]]]", "a[b][c][d]")]
+    [InlineData("a[b][c]", "a[b][c]")]
+    public void Nested_keys_are_normalised(string name, string expected) =>
+        Assert.Equal(expected, ChangeSetEncoder.NormaliseKey(name));
+
+    [Theory]
+    [InlineData("[a]")]
+    [InlineData("a[")]
+    [InlineData("a]")]
+    [InlineData("a[]")]
+    [InlineData("a[b]c")]
+    [InlineData("a[[b]]")]
+    public void Malformed_keys_are_rejected(string name) =>
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.NormaliseKey(name));
+
+    [Fact]
+    public void Nested_keys_get_the_array_suffix_after_normalising()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("org_lead_party[main_location[email]]", "a@b.c")])]);
+        Assert.Contains(P("org_lead_party[main_location][email][]", "a@b.c"), pairs);
+    }
+
+    [Fact]
+    public void Keys_are_the_ordinal_union_of_all_objects_and_deletes_send_no_value_for_every_field()
+    {
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("b", "1"), F("B", "2")]), ChangeOperation.Delete(2, 4), ChangeOperation.Update(3, 1, [F("_a", "3")])]);
+        var fieldKeys = pairs.SkipWhile(p => p.Key != "__method[]").Select(p => p.Key).Where(k => k is not ("__method[]" or "id[]" or "lock_version[]")).Distinct();
+        Assert.Equal(["B[]", "_a[]", "b[]"], fieldKeys);
+        var delete = pairs.SkipWhile(p => p.Value != "DELETE").Take(6).ToArray();
+        Assert.Equal([P("__method[]", "DELETE"), P("id[]", "2"), P("lock_version[]", "4"), P("B[]", ":no_value:"), P("_a[]", ":no_value:"), P("b[]", ":no_value:")], delete);
+    }
+
+    [Fact]
+    public void Records_pending_changes_become_an_operation()
+    {
+        var record = new WorkbooksRecord { Id = 7, LockVersion = 2 };
+        record.Set("name", "X");
+        record.Set("due_date", new DateOnly(2010, 5, 2));
+        var pairs = ChangeSetEncoder.Encode([ChangeOperation.FromRecord(record, ChangeKind.Update)]);
+        Assert.Equal(
+            [P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "7"), P("__method[]", "PUT"), P("id[]", "7"), P("lock_version[]", "2"), P("due_date[]", " 2 May 2010"), P("name[]", "X")],
+            pairs);
+    }
+
+    [Fact]
+    public void Invalid_batches_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode(Enumerable.Range(1, 101).Select(i => ChangeOperation.Delete(i, 1)).ToArray()));
+        Assert.Equal(101, ChangeSetEncoder.Encode(Enumerable.Range(1, 101).Select(i => ChangeOperation.Delete(i, 1)).ToArray(), maxObjects: 200).Count(p => p.Key == "__method[]"));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(0, 1, [])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Delete(-3, 1)]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.FromRecord(new WorkbooksRecord { Id = 5 }, ChangeKind.Create)]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("id", "2")])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("a[b[c]]", "1"), F("a[b][c]", "2")])]));
+    }
+
+    [Fact]
+    public void Exactly_one_hundred_objects_are_allowed_by_default()
+    {
+        var ops = Enumerable.Range(1, 100).Select(i => ChangeOperation.Delete(i, 1)).ToArray();
+        Assert.Equal(100, ChangeSetEncoder.Encode(ops).Count(p => p.Key == "__method[]"));
+    }
+}

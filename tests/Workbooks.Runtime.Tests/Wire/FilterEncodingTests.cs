@@ -1,0 +1,149 @@
+using Workbooks.Wire;
+using static Workbooks.Wire.WorkbooksFilter;
+
+namespace Workbooks.Runtime.Tests.Wire;
+
+public class FilterEncodingTests
+{
+    private static KeyValuePair<string, string> P(string k, string v) => new(k, v);
+
+    [Fact]
+    public void A_single_condition_sends_one_triple_and_no_fm()
+    {
+        var pairs = FilterEncoding.ToParameters(Field("name").StartsWith("James"));
+        Assert.Equal([P("_ff[]", "name"), P("_ft[]", "bg"), P("_fc[]", "James")], pairs);
+    }
+
+    [Fact]
+    public void An_and_of_conditions_omits_fm()
+    {
+        var encoded = FilterEncoding.Encode(Field("name").StartsWith("James") & Field("employer[name]").Contains("Workbooks"));
+        Assert.Null(encoded.Mode);
+        Assert.Equal([new FilterTriple("name", "bg", "James"), new FilterTriple("employer[name]", "ct", "Workbooks")], encoded.Triples);
+    }
+
+    [Fact]
+    public void An_or_of_conditions_sends_fm_or()
+    {
+        var pairs = FilterEncoding.ToParameters(Field("id").Equal(1) | Field("id").Equal(2));
+        Assert.Equal(
+            [P("_fm", "or"), P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "1"), P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "2")],
+            pairs);
+    }
+
+    [Fact]
+    public void The_guides_boolean_example_encodes_as_1_or_2_and_3()
+    {
+        var filter = (Field("main_location[email]").StartsWith("an") | Field("refcode").Contains("g"))
+            & Field("person_last_name").StartsWith("go");
+        var encoded = FilterEncoding.Encode(filter);
+        Assert.Equal("(1 OR 2) AND 3", encoded.Mode);
+        Assert.Equal(
+            [P("_fm", "(1 OR 2) AND 3"),
+             P("_ff[]", "main_location[email]"), P("_ft[]", "bg"), P("_fc[]", "an"),
+             P("_ff[]", "refcode"), P("_ft[]", "ct"), P("_fc[]", "g"),
+             P("_ff[]", "person_last_name"), P("_ft[]", "bg"), P("_fc[]", "go")],
+            encoded.ToTripleParameters());
+    }
+
+    [Fact]
+    public void Not_is_written_as_NOT_with_parentheses_around_combinations()
+    {
+        Assert.Equal("NOT 1", FilterEncoding.Encode(!Field("name").Contains("x")).Mode);
+        Assert.Equal("NOT (1 OR 2)", FilterEncoding.Encode(!(Field("a").IsBlank() | Field("b").IsBlank())).Mode);
+        Assert.Equal("1 AND NOT 2", FilterEncoding.Encode(Field("a").IsTrue() & !Field("b").IsTrue()).Mode);
+        Assert.Equal("(1 AND 2) OR (3 AND NOT (4 OR 5))",
+            FilterEncoding.Encode((Field("a").IsTrue() & Field("b").IsTrue()) | (Field("c").IsTrue() & !(Field("d").IsTrue() | Field("e").IsTrue()))).Mode);
+    }
+
+    [Fact]
+    public void Nested_combinations_of_the_same_kind_are_flattened_and_double_negation_cancels()
+    {
+        var f = (Field("a").IsTrue() & Field("b").IsTrue()) & Field("c").IsTrue();
+        var encoded = FilterEncoding.Encode(f);
+        Assert.Null(encoded.Mode);
+        Assert.Equal(3, encoded.Triples.Count);
+        Assert.IsType<FilterCondition>(!!Field("a").IsTrue());
+    }
+
+    [Fact]
+    public void Value_less_operators_send_an_empty_criteria()
+    {
+        var encoded = FilterEncoding.Encode(And(Field("a").IsBlank(), Field("b").IsNotBlank(), Field("c").IsFalse(),
+            Field("d").IsToday(), Field("e").IsOnOrAfterToday(), Condition("f", FilterOperator.BeforeToday, "ignored")));
+        Assert.All(encoded.Triples, t => Assert.Equal("", t.Criteria));
+        Assert.Equal(["blank", "not_blank", "false", "today", "ge_today", "lt_today"], encoded.Triples.Select(t => t.Type));
+    }
+
+    [Fact]
+    public void Every_operator_has_its_documented_wire_spelling_and_parses_back()
+    {
+        string[] expected = ["bg", "nbg", "ct", "nct", "eq", "ne", "xeq", "gt", "ge", "lt", "le", "blank", "not_blank", "true", "false",
+            "today", "ge_today", "gt_today", "le_today", "lt_today", "between", "not_between"];
+        Assert.Equal(expected, Enum.GetValues<FilterOperator>().Select(o => o.ToWire()));
+        foreach (var op in Enum.GetValues<FilterOperator>())
+        {
+            Assert.True(FilterOperators.TryParse(op.ToWire().ToUpperInvariant(), out var back));
+            Assert.Equal(op, back);
+        }
+        Assert.False(FilterOperators.TryParse("like", out _));
+    }
+
+    [Fact]
+    public void Equal_and_In_escape_commas_in_values_with_a_backslash()
+    {
+        Assert.Equal(@"Smith\, John", FilterEncoding.Encode(Field("name").Equal("Smith, John")).Triples[0].Criteria);
+        Assert.Equal(@"a\,b,c", FilterEncoding.Encode(Field("name").In(["a,b", "c"])).Triples[0].Criteria);
+        Assert.Equal("1,3", FilterEncoding.Encode(Field("id").In(new long[] { 1, 3 })).Triples[0].Criteria);
+        Assert.Equal("eq", FilterEncoding.Encode(Field("id").In(new long[] { 1, 3 })).Triples[0].Type);
+        Assert.Throws<ArgumentException>(() => Field("id").In(Array.Empty<long>()));
+        // bg/ct criteria are not lists: no escaping.
+        Assert.Equal("a,b", FilterEncoding.Encode(Field("name").Contains("a,b")).Triples[0].Criteria);
+    }
+
+    [Fact]
+    public void Typed_values_are_formatted_for_the_wire()
+    {
+        Assert.Equal("1", Field("is_deleted").Equal(true).Criteria);
+        Assert.Equal("Fri Sep 07 14:00:00 UTC 2012", Field("updated_at").GreaterThan(new DateTimeOffset(2012, 9, 7, 14, 0, 0, TimeSpan.Zero)).Criteria);
+        Assert.Equal("2 May 2010", Field("due_date").GreaterThanOrEqual(new DateOnly(2010, 5, 2)).Criteria);
+        Assert.Equal("JSON([2023-12-01,2023-12-31])", Field("due_date").Between(new DateOnly(2023, 12, 1), new DateOnly(2023, 12, 31)).Criteria);
+        Assert.Equal("not_between", Field("size").NotBetween(1m, 2m).Operator.ToWire());
+        Assert.Throws<ArgumentException>(() => Field("x").Between("a,b", "c"));
+    }
+
+    [Fact]
+    public void Filter_json_is_an_array_of_triples_with_fm_kept()
+    {
+        var filter = Field("name").Contains("Hello World") & Field("object_ref").Equal("CASE-1234");
+        Assert.Equal("""[["name","ct","Hello World"],["object_ref","eq","CASE-1234"]]""", FilterEncoding.Encode(filter).ToFilterJson());
+
+        var or = FilterEncoding.Encode(Field("a").Equal("x\"y") | Field("b").IsBlank());
+        Assert.Equal([P("_fm", "or"), P("_filter_json", """[["a","eq","x\"y"],["b","blank",""]]""")], or.ToJsonParameters());
+    }
+
+    [Fact]
+    public void Shortest_form_picks_json_only_when_its_encoded_length_is_shorter()
+    {
+        var single = FilterEncoding.ToParameters(Field("id").Equal(1), FilterWireForm.Shortest);
+        Assert.Equal("_ff[]", single[0].Key);
+
+        var many = Or(Enumerable.Range(1, 30).Select(i => (WorkbooksFilter)Field("id").Equal(i)));
+        var chosen = FilterEncoding.ToParameters(many, FilterWireForm.Shortest);
+        var triples = FilterEncoding.ToParameters(many, FilterWireForm.Triples);
+        var json = FilterEncoding.ToParameters(many, FilterWireForm.Json);
+        var expected = FormEncoder.GetEncodedLength(json) < FormEncoder.GetEncodedLength(triples) ? json : triples;
+        Assert.Equal(expected, chosen);
+        Assert.Equal(Math.Min(FormEncoder.GetEncodedLength(json), FormEncoder.GetEncodedLength(triples)), FormEncoder.GetEncodedLength(chosen));
+    }
+
+    [Fact]
+    public void Filters_are_immutable_values_with_a_readable_rendering()
+    {
+        var a = Field("a").Equal("1");
+        var combined = a | Field("b").Equal("2");
+        Assert.Equal("a eq 1", a.ToString());
+        Assert.Equal("(a eq 1 OR b eq 2)", combined.ToString());
+        Assert.Throws<ArgumentException>(() => And(Array.Empty<WorkbooksFilter>()));
+    }
+}
