@@ -146,6 +146,13 @@ public abstract class WorkbooksFilter
     /// <summary>The negation of a filter.</summary>
     public static WorkbooksFilter operator !(WorkbooksFilter filter) => Not(filter);
 
+    /// <summary>Never true: with <see cref="op_False"/> this lets C# compose filters with <c>&amp;&amp;</c> and <c>||</c>
+    /// (both sides always build; <c>a &amp;&amp; b</c> means <c>a &amp; b</c>).</summary>
+    public static bool operator true(WorkbooksFilter filter) => false;
+
+    /// <summary>Never false: see <see cref="op_True"/>.</summary>
+    public static bool operator false(WorkbooksFilter filter) => false;
+
     /// <summary>Named alternative to <c>&amp;</c>.</summary>
     public static WorkbooksFilter BitwiseAnd(WorkbooksFilter left, WorkbooksFilter right) => And(left, right);
 

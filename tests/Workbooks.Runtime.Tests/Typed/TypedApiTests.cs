@@ -1,0 +1,97 @@
+using Workbooks.Emulator;
+using Workbooks.Typed;
+
+namespace Workbooks.Runtime.Tests.Typed;
+
+// Shaped like the generator's output, to test the runtime contract it relies on.
+public sealed class HandPerson : WorkbooksEntity
+{
+    public HandPerson() { }
+    public HandPerson(WorkbooksRecord record) : base(record) { }
+    public string? Name { get => Record.GetString("name"); set => Record.Set("name", value); }
+    public string? PersonLastName { get => Record.GetString("person_last_name"); set => Record.Set("person_last_name", value); }
+    public long? EmployerLink { get => Record.GetInt64("employer_link"); set => Record.Set("employer_link", value); }
+    public DateTimeOffset? UpdatedAt => Record.GetDateTime("updated_at");
+}
+
+public sealed class HandOrganisationFields(FieldPath path)
+{
+    public StringField Name => new(path.Name("name"));
+}
+
+public sealed class HandPersonFields(FieldPath path)
+{
+    public static HandPersonFields Root { get; } = new(FieldPath.Root);
+    public NumberField<long> Id => new(path.Name("id"));
+    public StringField Name => new(path.Name("name"));
+    public StringField PersonLastName => new(path.Name("person_last_name"));
+    public StringField Email => new(path.Name("main_location[email]"));
+    public BooleanField NoEmailSoliciting => new(path.Name("no_email_soliciting"));
+    public DateTimeField UpdatedAt => new(path.Name("updated_at"));
+    public HandOrganisationFields Employer => new(path.Into("employer"));
+}
+
+public sealed class TypedApiTests : IAsyncLifetime
+{
+    private WorkbooksEmulator _emu = null!;
+    private WorkbooksSession _session = null!;
+    private WorkbooksEndpoint<HandPerson, HandPersonFields> _people = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 400, OrganisationCount = 100, OtherRecordCount = 3 });
+        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+        _people = new(_session, "crm/people", HandPersonFields.Root, r => new HandPerson(r));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _session.DisposeAsync();
+        await _emu.DisposeAsync();
+    }
+
+    [Fact]
+    public void FieldPathsNestThroughAssociations()
+    {
+        Assert.Equal("name", FieldPath.Root.Name("name"));
+        Assert.Equal("employer[name]", FieldPath.Root.Into("employer").Name("name"));
+        Assert.Equal("primary_contact[main_location[email]]", FieldPath.Root.Into("primary_contact").Into("main_location").Name("email"));
+    }
+
+    [Fact]
+    public void ShortCircuitOperatorsComposeTheWholeExpression()
+    {
+        var query = _people.Where(p => p.PersonLastName.StartsWith("G") && (p.Employer.Name == "Apex" || !p.Email.IsBlank()));
+        Assert.Contains("_fm=1+AND+%282+OR+NOT+3%29", query.ToString(), StringComparison.Ordinal);
+        Assert.Contains("_ff[]=employer%5Bname%5D&_ft[]=eq&_fc[]=Apex", query.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATypedQueryMatchesTheUntypedOne()
+    {
+        var typed = await _people.Where(p => p.PersonLastName.StartsWith("G") && p.NoEmailSoliciting == false)
+            .OrderByDescending(p => p.PersonLastName).ThenBy(p => p.Id).Take(50).ToListAsync();
+        var untyped = await _session.Records("crm/people")
+            .Where(global::Workbooks.Wire.WorkbooksFilter.Field("person_last_name").StartsWith("G") & global::Workbooks.Wire.WorkbooksFilter.Field("no_email_soliciting").IsFalse())
+            .OrderBy("person_last_name", descending: true).ThenBy("id").Take(50).ToListAsync();
+        Assert.NotEmpty(typed);
+        Assert.Equal(untyped.Select(r => r.Id), typed.Select(p => p.Id));
+        Assert.All(typed, p => Assert.StartsWith("G", p.PersonLastName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TypedChangeSetsCreateAndUpdateOnlyChangedProperties()
+    {
+        var batch = _people.Changes();
+        var ada = batch.Create(new HandPerson { Name = "Ada Lovelace", PersonLastName = "Lovelace" });
+        var existing = (await _people.Take(1).ToListAsync())[0];
+        existing.PersonLastName = "Renamed";
+        batch.Update(existing);
+        await batch.SubmitAsync();
+
+        Assert.True(ada.Id > 0);
+        Assert.Equal("Lovelace", _emu.DefaultDatabase.Get("crm/people", ada.Id)!["person_last_name"]);
+        Assert.Equal("Renamed", _emu.DefaultDatabase.Get("crm/people", existing.Id)!["person_last_name"]);
+        Assert.Empty(existing.ChangedFields);
+    }
+}
