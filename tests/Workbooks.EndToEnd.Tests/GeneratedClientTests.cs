@@ -1,0 +1,106 @@
+using Sample.Crm;
+using Workbooks.Emulator;
+
+namespace Workbooks.EndToEnd.Tests;
+
+/// <summary>The generated client for schema/sample.types.json, against the emulator over HTTP.</summary>
+public sealed class GeneratedClientTests : IAsyncLifetime
+{
+    private WorkbooksEmulator _emu = null!;
+    private WorkbooksSession _session = null!;
+    private SampleCrm _crm = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 500, OrganisationCount = 200, OtherRecordCount = 5 });
+        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+        _crm = new SampleCrm(_session);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _session.DisposeAsync();
+        await _emu.DisposeAsync();
+    }
+
+    private IEnumerable<IReadOnlyDictionary<string, string?>> Stored(string path) =>
+        _emu.DefaultDatabase.Ids(path).Select(id => _emu.DefaultDatabase.Get(path, id)!);
+
+    [Fact]
+    public async Task ATypedBooleanQueryWithAnAssociationPathReturnsExactlyTheMatchingPeople()
+    {
+        var people = await _crm.People
+            .Where(p => p.PersonLastName.StartsWith("G") && (p.Employer.Name.Contains("Ltd") || !p.MainLocation.Email.IsBlank()))
+            .OrderBy(p => p.Id)
+            .ToListAsync();
+
+        var organisations = Stored("crm/organisations").ToDictionary(o => o["id"]!, o => o["name"]);
+        var expected = Stored("crm/people")
+            .Where(p => (p["person_last_name"] ?? "").StartsWith('G')
+                && ((p["employer_link"] is { } e && (organisations.GetValueOrDefault(e) ?? "").Contains("Ltd", StringComparison.OrdinalIgnoreCase))
+                    || !string.IsNullOrEmpty(p["main_location[email]"])))
+            .Select(p => long.Parse(p["id"]!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, people.Select(p => p.Id));
+        Assert.All(people, p => Assert.StartsWith("G", p.PersonLastName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TypedPropertiesReadEveryDatatype()
+    {
+        var task = (await _crm.Tasks.Where(t => !t.DueDate.IsBlank()).Take(1).ToListAsync())[0];
+        Assert.NotNull(task.DueDate);
+        Assert.NotNull(task.UpdatedAt);
+        Assert.Equal(TimeSpan.Zero, task.UpdatedAt!.Value.Offset);
+        var organisation = (await _crm.Organisations.Take(1).ToListAsync())[0];
+        Assert.Equal("GBP", organisation.OrganisationAnnualRevenue?.Code);
+    }
+
+    [Fact]
+    public async Task KeysetPagingSeesEverySurvivorOnceUnderChurn()
+    {
+        _emu.Control.Churn = new ConcurrentChurn("crm/people", 2, 3);
+        var seen = new List<long>();
+        try
+        {
+            await foreach (var person in _crm.People.PageSize(60))
+                seen.Add(person.Id);
+        }
+        finally
+        {
+            _emu.Control.Churn = null;
+        }
+        var survivors = _emu.DefaultDatabase.Ids("crm/people").Where(id => id <= seen.Max());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Empty(survivors.Except(seen));
+    }
+
+    [Fact]
+    public async Task AChangeSetCreatesUpdatesAndReportsConflictsAndFieldErrors()
+    {
+        var batch = _crm.Organisations.Changes();
+        var created = batch.Create(new Organisation { Name = "Generated Ltd", OrganisationNumEmployees = 12 });
+        var existing = (await _crm.Organisations.Skip(5).Take(1).ToListAsync())[0];
+        existing.Website = "www.generated.example";
+        batch.Update(existing);
+        await batch.SubmitAsync();
+        Assert.True(created.Id > 0);
+        Assert.Equal("12", _emu.DefaultDatabase.Get("crm/organisations", created.Id)!["organisation_num_employees"]);
+
+        // someone else changes it: our stale copy conflicts
+        _emu.DefaultDatabase.Update("crm/organisations", existing.Id, new Dictionary<string, string?> { ["website"] = "www.other.example" });
+        existing.Website = "www.mine.example";
+        var conflict = _crm.Organisations.Changes();
+        conflict.Update(existing);
+        var e = await Assert.ThrowsAsync<WorkbooksConcurrencyException>(() => conflict.SubmitAsync());
+        Assert.Same(existing.Record, Assert.Single(e.ConflictingRecords));
+
+        // per-object errors: a nameless organisation fails, the other is applied
+        var mixed = _crm.Organisations.Changes();
+        var good = mixed.Create(new Organisation { Name = "Good Ltd" });
+        mixed.Create(new Organisation { Website = "www.nameless.example" });
+        var result = await mixed.SubmitAsync(new ChangeSetOptions { PerObjectTransactions = true, ThrowOnFailure = false });
+        Assert.True(good.Id > 0);
+        Assert.Equal("can't be blank", result.Results[1].Errors["name"].Single());
+    }
+}

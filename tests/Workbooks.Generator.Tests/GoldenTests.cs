@@ -1,0 +1,89 @@
+using Microsoft.CodeAnalysis;
+using Workbooks.Generator.Tests.TestSupport;
+
+namespace Workbooks.Generator.Tests;
+
+public sealed class GoldenTests
+{
+    // Exercises the generated surface the way DESIGN.md's quick start does; compiled with the output, not baselined.
+    private const string SampleUsage = """
+        using Sample.Crm;
+
+        namespace Consumer.App;
+
+        internal static class Usage
+        {
+            public static async System.Threading.Tasks.Task RunAsync(SampleCrm crm, Person existing)
+            {
+                await foreach (var p in crm.People
+                    .Where(p => p.PersonLastName.StartsWith("Go")
+                             && (p.MainLocation.Email.StartsWith("an") || p.Refcode.Contains("g"))
+                             && !(p.Employer.Name == "Acme") && p.CfPersonScore >= 3 && p.UpdatedAt.BeforeToday())
+                    .OrderBy(p => p.PersonLastName).ThenByDescending(p => p.Id)
+                    .Take(500))
+                {
+                    _ = $"{p.Id} {p.Name} {p.MainLocation.Email} {p.UpdatedAt}";
+                }
+                var batch = crm.People.Changes();
+                _ = batch.Create(new Person { Name = "Ada Lovelace", PersonFirstName = "Ada", MainLocation = { Email = "ada@example.com" } });
+                existing.PersonJobTitle = "CTO";
+                _ = batch.Update(existing);
+                await batch.SubmitAsync();
+                _ = await crm.Organisations.Where(o => o.Name.In("A", "B")).CountAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public void SampleSchemaWithIncludedTypesMatchesBaselines()
+    {
+        var schema = new SchemaFile("/project/schema/sample.types.json", GeneratorHarness.ReadSchema("sample.types.json"),
+            IncludeTypes: "Person;Organisation;Private::Activity::Task;Quotations;Vehicle");
+        AssertGolden(nameof(SampleSchemaWithIncludedTypesMatchesBaselines), schema, SampleUsage);
+    }
+
+    [Fact]
+    public void EdgeCaseSchemaMatchesBaselines()
+    {
+        var schema = new SchemaFile("/project/schema/edge.types.json", EdgeSchema.Text, Namespace: "Edge.Cases", ClientName: "EdgeClient");
+        var (_, _, diagnostics) = GeneratorHarness.Run(schema);
+        // The edge schema is built to trigger the warnings; their details are asserted in DiagnosticTests.
+        Assert.Equal(["WBG0004", "WBG0005", "WBG0006", "WBG0006", "WBG0006", "WBG0006"], diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+        AssertGolden(nameof(EdgeCaseSchemaMatchesBaselines), schema, EdgeSchema.Usage);
+    }
+
+    [Fact]
+    public void FullSampleSchemaCompilesWithoutDiagnostics()
+    {
+        var schema = new SchemaFile("/project/schema/sample.types.json", GeneratorHarness.ReadSchema("sample.types.json"));
+        var (driver, output, diagnostics) = GeneratorHarness.Run(schema);
+        Assert.Empty(diagnostics);
+        Assert.Equal(38, GeneratorHarness.Result(driver).GeneratedSources.Length);
+        AssertCompiles(output);
+    }
+
+    [Fact]
+    public void SampleV2SchemaCompilesWithoutDiagnostics()
+    {
+        var schema = new SchemaFile("/project/schema/sample-v2.types.json", GeneratorHarness.ReadSchema("sample-v2.types.json"));
+        var (driver, output, diagnostics) = GeneratorHarness.Run(schema);
+        Assert.Empty(diagnostics);
+        Assert.Contains(GeneratorHarness.Result(driver).GeneratedSources, s => s.HintName == "SampleV2Crm.Territory.g.cs");
+        AssertCompiles(output);
+    }
+
+    private static void AssertGolden(string testName, SchemaFile schema, string usage)
+    {
+        var (driver, output, _) = GeneratorHarness.Run(schema);
+        var generated = GeneratorHarness.Result(driver).GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal);
+        Baselines.Assert(testName, generated);
+        var withUsage = output.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(usage, GeneratorHarness.ParseOptions));
+        AssertCompiles(withUsage);
+    }
+
+    private static void AssertCompiles(Compilation compilation)
+    {
+        var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(30)));
+    }
+}
