@@ -8,7 +8,10 @@ namespace Workbooks;
 /// </summary>
 public sealed partial class WorkbooksRecord
 {
-    private readonly Dictionary<string, JsonElement> _fields = new(StringComparer.Ordinal);
+    // The record object as read: one parsed document per record (not one per field). The field dictionary is built
+    // from it only when a field is first looked up, so records that are merely streamed past cost one parse.
+    private JsonElement _source;
+    private Dictionary<string, JsonElement>? _fields;
     private readonly Dictionary<string, WireText> _changes = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty (new) record.</summary>
@@ -21,19 +24,33 @@ public sealed partial class WorkbooksRecord
     public int LockVersion { get; set; }
 
     /// <summary>The names of the fields the service sent.</summary>
-    public IReadOnlyCollection<string> FieldNames => _fields.Keys;
+    public IReadOnlyCollection<string> FieldNames => Fields.Keys;
 
     /// <summary>The names of the fields set since the record was read (or created).</summary>
     public IReadOnlyCollection<string> ChangedFields => _changes.Keys;
 
     /// <summary>A field exactly as the service sent it.</summary>
-    public bool TryGetRaw(string name, out JsonElement value) => _fields.TryGetValue(name, out value);
+    public bool TryGetRaw(string name, out JsonElement value) => Fields.TryGetValue(name, out value);
+
+    private Dictionary<string, JsonElement> Fields
+    {
+        get
+        {
+            if (_fields is { } fields)
+                return fields;
+            fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            if (_source.ValueKind == JsonValueKind.Object)
+                foreach (var property in _source.EnumerateObject())
+                    fields[property.Name] = property.Value;
+            return _fields = fields;
+        }
+    }
 
     /// <summary>Replaces a field's value as if the service had sent it (used to apply <c>affected_objects</c>).</summary>
     public void SetRaw(string name, JsonElement value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        _fields[name] = value;
+        Fields[name] = value;
         if (name == "id" && value.ValueKind == JsonValueKind.Number) Id = value.GetInt64();
         else if (name == "lock_version" && value.ValueKind == JsonValueKind.Number) LockVersion = value.GetInt32();
     }
@@ -58,14 +75,12 @@ public sealed partial class WorkbooksRecord
     {
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new WorkbooksProtocolException($"Expected a record object, found {reader.TokenType}.");
-        var record = new WorkbooksRecord();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            var value = JsonElement.ParseValue(ref reader);
-            record.SetRaw(name, value);
-        }
+        var source = JsonElement.ParseValue(ref reader);
+        var record = new WorkbooksRecord { _source = source };
+        if (source.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var idValue))
+            record.Id = idValue;
+        if (source.TryGetProperty("lock_version", out var lockVersion) && lockVersion.ValueKind == JsonValueKind.Number && lockVersion.TryGetInt32(out var lv))
+            record.LockVersion = lv;
         return record;
     }
 
@@ -74,7 +89,7 @@ public sealed partial class WorkbooksRecord
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        foreach (var (name, value) in _fields)
+        foreach (var (name, value) in Fields)
         {
             if (_changes.ContainsKey(name)) continue;
             writer.WritePropertyName(name);
