@@ -377,7 +377,8 @@ public sealed partial class WorkbooksGenerator
             var doc = Naming.EscapeXml(type.HumanName is { Length: > 0 } h ? h : type.CsName)
                 + (type.Description is { Length: > 0 } d ? ": " + Naming.EscapeXml(d) : "")
                 + " (<c>" + Naming.EscapeXml(type.ClassName) + "</c>, <c>" + Naming.EscapeXml(type.ControllerPath) + "</c>).";
-            var hintName = (_input.Options.ClientName + "." + type.CsName).Replace("@", "") + ".g.cs";
+            // The namespace is part of the hint name: several schemas may share a client name in different namespaces.
+            var hintName = (_input.Options.Namespace + "." + _input.Options.ClientName + "." + type.CsName).Replace("@", "") + ".g.cs";
             return new RecordTypeSpec(_input.FilePath, _input.Options.Namespace, hintName, type.CsName, doc, type.HelpUrl, root);
         }
 

@@ -52,7 +52,7 @@ public sealed partial class WorkbooksGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(recordTypes, static (spc, spec) =>
             EmitSafely(spc, spec.FilePath, () => spc.AddSource(spec.HintName, SourceText.From(Emitter.EmitRecordType(spec), System.Text.Encoding.UTF8))));
         context.RegisterSourceOutput(clients, static (spc, spec) =>
-            EmitSafely(spc, spec.FilePath, () => spc.AddSource(spec.ClassName.Replace("@", "") + ".g.cs", SourceText.From(Emitter.EmitClient(spec), System.Text.Encoding.UTF8))));
+            EmitSafely(spc, spec.FilePath, () => spc.AddSource((spec.Namespace + "." + spec.ClassName).Replace("@", "") + ".g.cs", SourceText.From(Emitter.EmitClient(spec), System.Text.Encoding.UTF8))));
         context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
         {
             foreach (var info in infos)

@@ -70,7 +70,7 @@ public sealed class DiagnosticTests
         var (driver, _, diagnostics) = GeneratorHarness.Run(new SchemaFile(Path, "[\n  { \"controller_path\": \"x\" }\n]\n"));
         AssertDiagnostic(Assert.Single(diagnostics), DiagnosticSeverity.Error, Path, Span(1, 2, 3),
             "A record type has no 'class_name' and is skipped");
-        Assert.Equal(["BadCrm.g.cs"], GeneratorHarness.Result(driver).GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(["Sample.Crm.BadCrm.g.cs"], GeneratorHarness.Result(driver).GeneratedSources.Select(s => s.HintName));
     }
 
     [Fact]

@@ -68,7 +68,19 @@ public sealed class GoldenTests
         var schema = new SchemaFile("/project/schema/sample-v2.types.json", GeneratorHarness.ReadSchema("sample-v2.types.json"));
         var (driver, output, diagnostics) = GeneratorHarness.Run(schema);
         Assert.Empty(diagnostics);
-        Assert.Contains(GeneratorHarness.Result(driver).GeneratedSources, s => s.HintName == "SampleV2Crm.Territory.g.cs");
+        Assert.Contains(GeneratorHarness.Result(driver).GeneratedSources, s => s.HintName == "Sample.Crm.SampleV2Crm.Territory.g.cs");
+        AssertCompiles(output);
+    }
+
+    [Fact]
+    public void TwoSchemasWithTheSameClientNameInDifferentNamespacesBothGenerate()
+    {
+        var crm = new SchemaFile("/project/schema/sample.types.json", GeneratorHarness.ReadSchema("sample.types.json"), "Acme.Live", "AcmeCrm", IncludeTypes: "Person");
+        var sandbox = new SchemaFile("/project/schema/sample-v2.types.json", GeneratorHarness.ReadSchema("sample-v2.types.json"), "Acme.Sandbox", "AcmeCrm", IncludeTypes: "Person");
+        var (driver, output, diagnostics) = GeneratorHarness.Run(crm, sandbox);
+        Assert.Empty(diagnostics);
+        Assert.Equal(["Acme.Live.AcmeCrm.Person.g.cs", "Acme.Live.AcmeCrm.g.cs", "Acme.Sandbox.AcmeCrm.Person.g.cs", "Acme.Sandbox.AcmeCrm.g.cs"],
+            GeneratorHarness.Result(driver).GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         AssertCompiles(output);
     }
 

@@ -80,7 +80,7 @@ public sealed class IncrementalTests
         Assert.Equal(["Person"], modified);
         Assert.All(Reasons(result, TrackingNames.Clients), reason => Assert.Equal(IncrementalStepRunReason.Unchanged, reason));
         var after = Sources(driver);
-        Assert.Equal(["SampleCrm.Person.g.cs"], after.Where(p => before[p.Key] != p.Value).Select(p => p.Key));
+        Assert.Equal(["Sample.Crm.SampleCrm.Person.g.cs"], after.Where(p => before[p.Key] != p.Value).Select(p => p.Key));
     }
 
     [Fact]
@@ -92,11 +92,11 @@ public sealed class IncrementalTests
         var after = Sources(driver);
 
         var changed = after.Where(p => !before.TryGetValue(p.Key, out var old) || old != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal);
-        Assert.Equal(["SampleCrm.Organisation.g.cs", "SampleCrm.Person.g.cs", "SampleCrm.Territory.g.cs", "SampleCrm.g.cs"], changed);
+        Assert.Equal(["Sample.Crm.SampleCrm.Organisation.g.cs", "Sample.Crm.SampleCrm.Person.g.cs", "Sample.Crm.SampleCrm.Territory.g.cs", "Sample.Crm.SampleCrm.g.cs"], changed);
         Assert.Empty(before.Keys.Except(after.Keys));
-        Assert.Contains("public decimal? CfPersonScore", after["SampleCrm.Person.g.cs"], StringComparison.Ordinal);
-        Assert.Contains("CfPersonLoyaltyTier", after["SampleCrm.Person.g.cs"], StringComparison.Ordinal);
-        Assert.DoesNotContain("CfOrganisationLegacyCode", after["SampleCrm.Organisation.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public decimal? CfPersonScore", after["Sample.Crm.SampleCrm.Person.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("CfPersonLoyaltyTier", after["Sample.Crm.SampleCrm.Person.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("CfOrganisationLegacyCode", after["Sample.Crm.SampleCrm.Organisation.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]
