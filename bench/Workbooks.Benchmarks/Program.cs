@@ -1,0 +1,35 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Workbooks.Benchmarks;
+
+// dotnet run -c Release --project bench/Workbooks.Benchmarks -- --quick      every suite, short in-process jobs, bars
+// dotnet run -c Release --project bench/Workbooks.Benchmarks -- --memory     suite 5 (whole-process memory)
+// dotnet run -c Release --project bench/Workbooks.Benchmarks -- [BenchmarkSwitcher args, e.g. --filter *Decode*]
+if (args.Length >= 4 && args[0] == "--memory-run")
+    return await MemoryHarness.ChildAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3]);
+if (args.Contains("--memory"))
+    return await MemoryHarness.RunAsync();
+
+var quick = args.Contains("--quick");
+var rest = args.Where(a => a != "--quick").ToArray();
+// In-process: no per-benchmark project build, and GlobalSetup facts (generator caching) are visible to the report.
+var job = quick
+    ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5).WithId("Quick")
+    : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithId("Full");
+var config = DefaultConfig.Instance
+    .AddJob(job)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
+    .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
+
+Type[] suites = [typeof(DecodeBenchmarks), typeof(EncodeBenchmarks), typeof(FilterBenchmarks), typeof(PagingBenchmarks), typeof(GeneratorBenchmarks)];
+IEnumerable<Summary> summaries = quick || !rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f")
+    ? (quick ? suites.Select(t => BenchmarkRunner.Run(t, config)).ToList() : BenchmarkSwitcher.FromTypes(suites).Run([.. rest, "--filter", "*"], config))
+    : BenchmarkSwitcher.FromTypes(suites).Run(rest, config);
+Bars.Report(summaries.ToList());
+return 0;
