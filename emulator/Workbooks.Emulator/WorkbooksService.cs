@@ -104,6 +104,18 @@ internal sealed class WorkbooksService
         var style = new ResponseStyle();
         var method = request.Method.ToUpperInvariant();
         RequestParameters? parameters = null;
+        var recorded = 0;
+        void RecordOnce()
+        {
+            if (Interlocked.Exchange(ref recorded, 1) != 0) return;
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in new[] { "User-Agent", "Cookie", "Accept-Encoding", "Content-Type" })
+                if (request.Headers.TryGetValue(name, out var v)) headers[name] = v.ToString();
+            Control.Record(new RecordedRequest(method, path, parameters?.ToPairs() ?? [], context.Response.StatusCode, headers));
+        }
+        // Recorded as the response starts, before the client can see it, so a test that reads
+        // Control.Requests right after its call returns always finds the request.
+        context.Response.OnStarting(() => { RecordOnce(); return Task.CompletedTask; });
         try
         {
             parameters = await RequestParameters.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
@@ -139,10 +151,8 @@ internal sealed class WorkbooksService
         }
         finally
         {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in new[] { "User-Agent", "Cookie", "Accept-Encoding", "Content-Type" })
-                if (request.Headers.TryGetValue(name, out var v)) headers[name] = v.ToString();
-            Control.Record(new RecordedRequest(method, path, parameters?.ToPairs() ?? [], context.Response.StatusCode, headers));
+            // A request whose response never started (the client went away) is still recorded.
+            if (!context.Response.HasStarted) RecordOnce();
         }
     }
 
