@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Workbooks.Generator.Helpers;
 using Workbooks.Generator.Model;
@@ -37,7 +38,8 @@ public sealed partial class WorkbooksGenerator
                 /// <summary>Wraps a record read from the service.</summary>
                 public {spec.ClassName}({Record} record) : base(record) {"{ }"}
                 """);
-            WriteEntityMembers(writer, spec.Root, "Record");
+            WriteShape(writer, spec);
+            WriteEntityMembers(writer, spec.Root, "Record", isRoot: true);
             writer.CloseBlock();
             WriteGroupClasses(writer, spec.Root);
 
@@ -85,7 +87,7 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>{endpoint.Doc}</summary>");
                 writer.WriteLine($"public global::Workbooks.Typed.WorkbooksEndpoint<{endpoint.ClassName}, {endpoint.FieldsClassName}> {endpoint.PropertyName} =>");
-                writer.WriteLine($"    new(_session, {Naming.Literal(endpoint.ControllerPath)}, {endpoint.FieldsClassName}.Root, static record => new {endpoint.ClassName}(record));");
+                writer.WriteLine($"    new(_session, {Naming.Literal(endpoint.ControllerPath)}, {endpoint.FieldsClassName}.Root, {endpoint.ClassName}.Reader);");
             }
             writer.CloseBlock();
             return writer.ToString();
@@ -104,7 +106,42 @@ public sealed partial class WorkbooksGenerator
             return writer;
         }
 
-        private static void WriteEntityMembers(SourceWriter writer, ScopeSpec scope, string record)
+        /// <summary>
+        /// The type's <c>RecordShape</c> (every wire name of the schema, and what a create or an update may not set) and
+        /// its reader: records are read in one pass over their bytes into the shape's slots, without reflection.
+        /// </summary>
+        private static void WriteShape(SourceWriter writer, RecordTypeSpec spec)
+        {
+            var fields = AllFields(spec.Root).ToList();
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The fields of this type: every wire name the schema lists, and which of them a create or an update may not set (checked before a change set is sent).</summary>");
+            writer.WriteLine($"public static global::Workbooks.Reading.RecordShape Shape {{ get; }} = new(");
+            WriteNames(writer, "", fields.Select(f => f.WireName), ",");
+            WriteNames(writer, "notCreateable: ", fields.Where(f => !f.IsBaseMember && !f.IsCreateable).Select(f => f.WireName), ",");
+            WriteNames(writer, "notUpdateable: ", fields.Where(f => !f.IsBaseMember && !f.IsUpdateable).Select(f => f.WireName), ");");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>Reads records of this type from the service's JSON in one pass through <see cref=\"Shape\"/>.</summary>");
+            writer.WriteLine($"public static global::Workbooks.Typed.EntityReader<{spec.ClassName}> Reader {{ get; }} = new(Shape, static record => new {spec.ClassName}(record));");
+        }
+
+        private static void WriteNames(SourceWriter writer, string label, IEnumerable<string> names, string end)
+        {
+            var literals = names.Select(Naming.Literal).ToList();
+            if (literals.Count == 0)
+            {
+                writer.WriteLine($"    {label}[]{end}");
+                return;
+            }
+            writer.WriteLine($"    {label}[");
+            foreach (var literal in literals)
+                writer.WriteLine($"        {literal},");
+            writer.WriteLine($"    ]{end}");
+        }
+
+        private static IEnumerable<FieldSpec> AllFields(ScopeSpec scope) =>
+            scope.Fields.Concat(scope.Groups.SelectMany(g => AllFields(g.Scope)));
+
+        private static void WriteEntityMembers(SourceWriter writer, ScopeSpec scope, string record, bool isRoot)
         {
             foreach (var field in scope.Fields)
             {
@@ -114,8 +151,16 @@ public sealed partial class WorkbooksGenerator
                 var wire = Naming.Literal(field.WireName);
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>{field.Doc}</summary>");
+                if (field.IsWritable && !field.IsUpdateable)
+                    writer.WriteLine("/// <remarks>Only a create sets it: an update of it is refused before anything is sent.</remarks>");
+                else if (field.IsUpdateable && !field.IsCreateable)
+                    writer.WriteLine("/// <remarks>Only an update sets it: a create that sets it is refused before anything is sent.</remarks>");
+                // Only a create may set it: an init accessor, so it is set in the new record's initializer or not at all.
+                // Related attributes keep a setter (C# allows no init accessor in a nested initializer); the typed
+                // change set refuses them on updates from the shape's lists.
+                var accessor = field.IsUpdateable || !isRoot ? "set" : "init";
                 writer.WriteLine(field.IsWritable
-                    ? $"public {type} {field.PropertyName} {{ get => {record}.{getter}({wire}); set => {record}.{setter}({wire}, value); }}"
+                    ? $"public {type} {field.PropertyName} {{ get => {record}.{getter}({wire}); {accessor} => {record}.{setter}({wire}, value); }}"
                     : $"public {type} {field.PropertyName} => {record}.{getter}({wire});");
             }
             foreach (var group in scope.Groups)
@@ -143,7 +188,7 @@ public sealed partial class WorkbooksGenerator
 
                     internal {group.Scope.ClassName}({Record} record) => _record = record;
                     """);
-                WriteEntityMembers(writer, group.Scope, "_record");
+                WriteEntityMembers(writer, group.Scope, "_record", isRoot: false);
                 writer.CloseBlock();
                 WriteGroupClasses(writer, group.Scope);
             }

@@ -48,7 +48,7 @@ public sealed partial class WorkbooksGenerator
         private const string FileUploadDatatype = "file_upload";
 
         private static readonly string[] s_objectMembers = ["Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"];
-        private static readonly string[] s_entityMembers = ["Record", "Id", "LockVersion", "ChangedFields", "Root"];
+        private static readonly string[] s_entityMembers = ["Record", "Id", "LockVersion", "ChangedFields", "Root", "Shape", "Reader"];
 
         private readonly SchemaInput _input;
         private readonly CancellationToken _cancellationToken;
@@ -431,8 +431,9 @@ public sealed partial class WorkbooksGenerator
                         wanted += "Link";
                     name = ClaimReported(scope, wanted, field.Name, className, field.NameNode);
                 }
-                var isWritable = (field.IsCreateable || field.IsUpdateable) && field.Kind != FieldKind.ReadOnlyText;
-                fields.Add(new FieldSpec(name, field.Name, FieldDoc(field), field.Kind, isWritable, field.IsFilterable, isBaseMember));
+                var written = field.Kind != FieldKind.ReadOnlyText;
+                fields.Add(new FieldSpec(name, field.Name, FieldDoc(field), field.Kind, written && field.IsCreateable, written && field.IsUpdateable,
+                    field.IsFilterable, isBaseMember));
             }
 
             var navigations = new List<AssociationSpec>();

@@ -49,15 +49,23 @@ internal sealed record ScopeSpec(
     EquatableArray<GroupSpec> Groups,
     EquatableArray<AssociationSpec> Navigations);
 
-/// <summary>A field: one property on the record class and, when filterable, one filter member.</summary>
+/// <summary>
+/// A field: one property on the record class and, when filterable, one filter member. <see cref="IsCreateable"/> and
+/// <see cref="IsUpdateable"/> are the schema's flags, already false for datatypes that are never written.
+/// </summary>
 internal sealed record FieldSpec(
     string PropertyName,
     string WireName,
     string Doc,
     FieldKind Kind,
-    bool IsWritable,
+    bool IsCreateable,
+    bool IsUpdateable,
     bool IsFilterable,
-    bool IsBaseMember);
+    bool IsBaseMember)
+{
+    /// <summary>Whether the property has a setter at all (an <c>init</c> one when only a create may set it).</summary>
+    public bool IsWritable => IsCreateable || IsUpdateable;
+}
 
 /// <summary>Related attributes sharing a bracket prefix (<c>main_location[…]</c>), as a nested class.</summary>
 internal sealed record GroupSpec(string PropertyName, string Doc, ScopeSpec Scope);

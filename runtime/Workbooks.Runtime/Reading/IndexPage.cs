@@ -187,11 +187,12 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
     private Step Advance(out T? record)
     {
         record = default;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), isFinalBlock: false, _state);
+        var buffer = _buffer.AsSpan(_start, _end - _start);
+        var reader = new Utf8JsonReader(buffer, isFinalBlock: false, _state);
         Step step;
         try
         {
-            step = Advance(ref reader, out record);
+            step = Advance(buffer, ref reader, out record);
         }
         catch (JsonException ex)
         {
@@ -203,7 +204,7 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
         return step;
     }
 
-    private Step Advance(ref Utf8JsonReader reader, out T? record)
+    private Step Advance(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, out T? record)
     {
         record = default;
         while (true)
@@ -257,6 +258,17 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
                     if (reader.TokenType != JsonTokenType.StartObject)
                         throw new WorkbooksProtocolException(
                             $"Record {RecordCount} of the index response is a {reader.TokenType}, not an object.");
+                    if (Success != false && _recordReader is IBufferedRecordReader<T> buffered)
+                    {
+                        // One pass: the reader says when the buffer ends inside the record, and is restarted with more.
+                        if (!TryReadBuffered(buffered, buffer, ref reader, out record))
+                        {
+                            reader = checkpoint;
+                            return Step.NeedMore;
+                        }
+                        RecordCount++;
+                        return Step.Record;
+                    }
                     var probe = reader;
                     if (!probe.TrySkip())
                     {
@@ -276,6 +288,18 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
                 default:
                     return Step.Done;
             }
+        }
+    }
+
+    private bool TryReadBuffered(IBufferedRecordReader<T> buffered, ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, out T? record)
+    {
+        try
+        {
+            return buffered.TryRead(buffer, ref reader, out record);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new WorkbooksProtocolException($"Record {RecordCount} of the index response could not be read: {ex.Message}", ex);
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Workbooks;
@@ -14,13 +17,14 @@ public sealed partial class WorkbooksRecord
     /// </summary>
     public string? GetString(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (TryGetChange(name, out var change)) return change.Text;
-        if (!TryGetRaw(name, out var raw)) return null;
-        return raw.ValueKind switch
+        if (!TryGetSent(name, out var raw)) return null;
+        return raw.Kind switch
         {
-            JsonValueKind.Null or JsonValueKind.Undefined => null,
-            JsonValueKind.String => raw.GetString(),
-            _ => raw.GetRawText(),
+            JsonTokenType.Null => null,
+            JsonTokenType.String => raw.GetString(),
+            _ => raw.Text,
         };
     }
 
@@ -31,9 +35,9 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text)) return null;
         if (text is null)
         {
-            if (raw.ValueKind == JsonValueKind.Number && raw.TryGetInt64(out var n)) return n;
-            if (raw.ValueKind == JsonValueKind.Number && WorkbooksValues.TryParseInt64(raw.GetRawText(), out n)) return n;
-            throw NotA(name, raw.GetRawText(), "an integer");
+            if (raw.Kind == JsonTokenType.Number && raw.TryGetInt64(out var n)) return n;
+            if (raw.Kind == JsonTokenType.Number && WorkbooksValues.TryParseInt64(raw.Text, out n)) return n;
+            throw NotA(name, raw.Text, "an integer");
         }
         return WorkbooksValues.TryParseInt64(text, out var v) ? v : throw NotA(name, text, "an integer");
     }
@@ -54,7 +58,7 @@ public sealed partial class WorkbooksRecord
     public decimal? GetDecimal(string name)
     {
         if (!TryGetValue(name, out var raw, out var text)) return null;
-        text ??= raw.ValueKind == JsonValueKind.Number ? raw.GetRawText() : throw NotA(name, raw.GetRawText(), "a decimal number");
+        text ??= raw.Kind == JsonTokenType.Number ? raw.Text : throw NotA(name, raw.Text, "a decimal number");
         return WorkbooksValues.TryParseDecimal(text, out var v) ? v : throw NotA(name, text, "a decimal number");
     }
 
@@ -63,7 +67,7 @@ public sealed partial class WorkbooksRecord
     public double? GetDouble(string name)
     {
         if (!TryGetValue(name, out var raw, out var text)) return null;
-        text ??= raw.ValueKind == JsonValueKind.Number ? raw.GetRawText() : throw NotA(name, raw.GetRawText(), "a number");
+        text ??= raw.Kind == JsonTokenType.Number ? raw.Text : throw NotA(name, raw.Text, "a number");
         return WorkbooksValues.TryParseDouble(text, out var v) ? v : throw NotA(name, text, "a number");
     }
 
@@ -74,12 +78,12 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text)) return null;
         if (text is null)
         {
-            switch (raw.ValueKind)
+            switch (raw.Kind)
             {
-                case JsonValueKind.True: return true;
-                case JsonValueKind.False: return false;
-                case JsonValueKind.Number: text = raw.GetRawText(); break;
-                default: throw NotA(name, raw.GetRawText(), "a boolean");
+                case JsonTokenType.True: return true;
+                case JsonTokenType.False: return false;
+                case JsonTokenType.Number: text = raw.Text; break;
+                default: throw NotA(name, raw.Text, "a boolean");
             }
         }
         return WorkbooksValues.TryParseBoolean(text, out var v) ? v : throw NotA(name, text, "a boolean");
@@ -92,9 +96,9 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text)) return null;
         if (text is null)
         {
-            if (raw.ValueKind == JsonValueKind.Number && raw.TryGetInt64(out var epoch) && WorkbooksValues.TryFromEpochSeconds(epoch, out var instant))
+            if (raw.Kind == JsonTokenType.Number && raw.TryGetInt64(out var epoch) && WorkbooksValues.TryFromEpochSeconds(epoch, out var instant))
                 return DateOnly.FromDateTime(instant.UtcDateTime);
-            throw NotA(name, raw.GetRawText(), "a date");
+            throw NotA(name, raw.Text, "a date");
         }
         return WorkbooksValues.TryParseDate(text, out var v) ? v : throw NotA(name, text, "a date");
     }
@@ -109,9 +113,9 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text)) return null;
         if (text is null)
         {
-            if (raw.ValueKind == JsonValueKind.Number && raw.TryGetInt64(out var epoch) && WorkbooksValues.TryFromEpochSeconds(epoch, out var instant))
+            if (raw.Kind == JsonTokenType.Number && raw.TryGetInt64(out var epoch) && WorkbooksValues.TryFromEpochSeconds(epoch, out var instant))
                 return instant;
-            throw NotA(name, raw.GetRawText(), "a date-time");
+            throw NotA(name, raw.Text, "a date-time");
         }
         return WorkbooksValues.TryParseDateTime(text, out var v) ? v : throw NotA(name, text, "a date-time");
     }
@@ -121,7 +125,7 @@ public sealed partial class WorkbooksRecord
     public TimeOnly? GetTime(string name)
     {
         if (!TryGetValue(name, out var raw, out var text)) return null;
-        if (text is null) throw NotA(name, raw.GetRawText(), "a time");
+        if (text is null) throw NotA(name, raw.Text, "a time");
         return WorkbooksValues.TryParseTime(text, out var v) ? v : throw NotA(name, text, "a time");
     }
 
@@ -130,7 +134,7 @@ public sealed partial class WorkbooksRecord
     public WorkbooksCurrency? GetCurrency(string name)
     {
         if (!TryGetValue(name, out var raw, out var text)) return null;
-        text ??= raw.ValueKind == JsonValueKind.Number ? raw.GetRawText() : throw NotA(name, raw.GetRawText(), "a currency value");
+        text ??= raw.Kind == JsonTokenType.Number ? raw.Text : throw NotA(name, raw.Text, "a currency value");
         return WorkbooksValues.TryParseCurrency(text, out var v) ? v : throw NotA(name, text, "a currency value");
     }
 
@@ -141,8 +145,8 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text, blankIsNull: false)) return null;
         if (text is null)
         {
-            if (raw.ValueKind == JsonValueKind.Array) return ElementsOf(raw);
-            throw NotA(name, raw.GetRawText(), "an array");
+            if (raw.Kind == JsonTokenType.StartArray) return raw.Elements();
+            throw NotA(name, raw.Text, "an array");
         }
         if (string.IsNullOrWhiteSpace(text)) return [];
         return WorkbooksValues.TryParseArray(text, out var v) ? v : throw NotA(name, text, "an array");
@@ -155,8 +159,8 @@ public sealed partial class WorkbooksRecord
         if (!TryGetValue(name, out var raw, out var text, blankIsNull: false)) return null;
         if (text is null)
         {
-            if (raw.ValueKind == JsonValueKind.Array) return ElementsOf(raw);
-            throw NotA(name, raw.GetRawText(), "a list of tags");
+            if (raw.Kind == JsonTokenType.StartArray) return raw.Elements();
+            throw NotA(name, raw.Text, "a list of tags");
         }
         return WorkbooksValues.ParseTags(text);
     }
@@ -166,7 +170,7 @@ public sealed partial class WorkbooksRecord
     /// otherwise <paramref name="text"/> holds the string (from a pending change or a JSON string) or is null and
     /// <paramref name="raw"/> holds the non-string JSON value.
     /// </summary>
-    private bool TryGetValue(string name, out JsonElement raw, out string? text, bool blankIsNull = true)
+    private bool TryGetValue(string name, out RawValue raw, out string? text, bool blankIsNull = true)
     {
         ArgumentNullException.ThrowIfNull(name);
         raw = default;
@@ -177,20 +181,78 @@ public sealed partial class WorkbooksRecord
         }
         else
         {
-            if (!TryGetRaw(name, out raw) || raw.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return false;
-            if (raw.ValueKind != JsonValueKind.String) return true;
+            if (!TryGetSent(name, out raw) || raw.Kind == JsonTokenType.Null) return false;
+            if (raw.Kind != JsonTokenType.String) return true;
             text = raw.GetString();
         }
         if (text is null) return false;
         return !blankIsNull || !string.IsNullOrWhiteSpace(text);
     }
 
-    private static List<string> ElementsOf(JsonElement array)
+    /// <summary>A field's JSON as sent (or as applied from <c>affected_objects</c>).</summary>
+    private bool TryGetSent(string name, out RawValue raw)
     {
-        var list = new List<string>(array.GetArrayLength());
-        foreach (var item in array.EnumerateArray())
-            list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
-        return list;
+        if (_overrides is { } overrides && overrides.TryGetValue(name, out var element))
+        {
+            raw = element.ValueKind == JsonValueKind.Undefined ? new RawValue("null"u8) : new RawValue(JsonMarshal.GetRawUtf8Value(element));
+            return true;
+        }
+        var found = TryFindSent(name, out var json);
+        raw = new RawValue(json);
+        return found;
+    }
+
+    /// <summary>One JSON value's bytes (no surrounding whitespace), decoded on demand.</summary>
+    private readonly ref struct RawValue(ReadOnlySpan<byte> json)
+    {
+        private readonly ReadOnlySpan<byte> _json = json;
+
+        public JsonTokenType Kind => _json.IsEmpty ? JsonTokenType.None : _json[0] switch
+        {
+            (byte)'"' => JsonTokenType.String,
+            (byte)'t' => JsonTokenType.True,
+            (byte)'f' => JsonTokenType.False,
+            (byte)'n' => JsonTokenType.Null,
+            (byte)'[' => JsonTokenType.StartArray,
+            (byte)'{' => JsonTokenType.StartObject,
+            _ => JsonTokenType.Number,
+        };
+
+        /// <summary>The JSON text as sent.</summary>
+        public string Text => Encoding.UTF8.GetString(_json);
+
+        /// <summary>A string value, unescaped.</summary>
+        public string GetString()
+        {
+            var inner = _json[1..^1];
+            if (!inner.Contains((byte)'\\'))
+                return Encoding.UTF8.GetString(inner);
+            var reader = new Utf8JsonReader(_json);
+            reader.Read();
+            return reader.GetString()!;
+        }
+
+        public bool TryGetInt64(out long value) => Utf8Parser.TryParse(_json, out value, out var used) && used == _json.Length;
+
+        /// <summary>An array's elements: strings unescaped, anything else as its JSON text.</summary>
+        public List<string> Elements()
+        {
+            var list = new List<string>();
+            var reader = new Utf8JsonReader(_json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    list.Add(reader.GetString()!);
+                    continue;
+                }
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                list.Add(Encoding.UTF8.GetString(_json[start..(int)reader.BytesConsumed]));
+            }
+            return list;
+        }
     }
 
     private static WorkbooksProtocolException NotA(string name, string text, string what) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Workbooks.Reading;
@@ -5,10 +6,43 @@ using Workbooks.Wire;
 
 namespace Workbooks.Typed;
 
-/// <summary>Reads a record and wraps it in its generated class.</summary>
-internal sealed class EntityReader<T>(Func<WorkbooksRecord, T> wrap) : IWorkbooksRecordReader<T>
+/// <summary>
+/// Reads the records of one generated type: each record is read in one pass through the type's
+/// <see cref="RecordShape"/> and wrapped in its class. Generated code declares one per type (<c>Person.Reader</c>).
+/// </summary>
+/// <typeparam name="T">The generated record class.</typeparam>
+public sealed class EntityReader<T> : IWorkbooksRecordReader<T>, IBufferedRecordReader<T> where T : WorkbooksEntity
 {
-    public T Read(ref Utf8JsonReader reader) => wrap(WorkbooksRecord.ReadFrom(ref reader));
+    private readonly Func<WorkbooksRecord, T> _wrap;
+
+    /// <summary>Creates the reader of a generated type.</summary>
+    /// <param name="shape">The type's fields.</param>
+    /// <param name="wrap">Wraps a record in the generated class.</param>
+    public EntityReader(RecordShape shape, Func<WorkbooksRecord, T> wrap)
+    {
+        Shape = shape ?? throw new ArgumentNullException(nameof(shape));
+        _wrap = wrap ?? throw new ArgumentNullException(nameof(wrap));
+    }
+
+    /// <summary>The type's fields.</summary>
+    public RecordShape Shape { get; }
+
+    /// <summary>Wraps a record (read elsewhere, e.g. untyped) in the generated class.</summary>
+    public T Wrap(WorkbooksRecord record) => _wrap(record ?? throw new ArgumentNullException(nameof(record)));
+
+    /// <inheritdoc />
+    public T Read(ref Utf8JsonReader reader) => _wrap(WorkbooksRecord.ReadFrom(ref reader, Shape));
+
+    bool IBufferedRecordReader<T>.TryRead(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, [MaybeNullWhen(false)] out T record)
+    {
+        if (WorkbooksRecord.TryRead(buffer, ref reader, Shape, out var read))
+        {
+            record = _wrap(read);
+            return true;
+        }
+        record = null;
+        return false;
+    }
 }
 
 /// <summary>
@@ -112,18 +146,22 @@ public sealed class WorkbooksEndpoint<T, TFields> : IAsyncEnumerable<T> where T 
     private readonly WorkbooksTypedQuery<T, TFields> _all;
 
     /// <summary>Binds a record type to its endpoint (generated code calls this).</summary>
-    public WorkbooksEndpoint(WorkbooksSession session, string controllerPath, TFields fields, Func<WorkbooksRecord, T> wrap)
+    public WorkbooksEndpoint(WorkbooksSession session, string controllerPath, TFields fields, EntityReader<T> reader)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(wrap);
+        ArgumentNullException.ThrowIfNull(reader);
         _session = session;
         ControllerPath = controllerPath;
-        var binding = new RecordBinding<T>(new EntityReader<T>(wrap), e => e.Id, e => e.Record.GetDateTime("updated_at"));
+        Reader = reader;
+        var binding = new RecordBinding<T>(reader, e => e.Id, e => e.Record.GetDateTime("updated_at"));
         _all = new WorkbooksTypedQuery<T, TFields>(session.Records(controllerPath, binding), fields);
     }
 
     /// <summary>The endpoint, e.g. <c>crm/people</c>.</summary>
     public string ControllerPath { get; }
+
+    /// <summary>Reads this type's records (its <see cref="EntityReader{T}.Shape"/> says which fields may be created and updated).</summary>
+    public EntityReader<T> Reader { get; }
 
     /// <summary>A query with a filter.</summary>
     public WorkbooksTypedQuery<T, TFields> Where(Func<TFields, WorkbooksFilter> predicate) => _all.Where(predicate);
@@ -159,7 +197,7 @@ public sealed class WorkbooksEndpoint<T, TFields> : IAsyncEnumerable<T> where T 
     public IAsyncEnumerable<T> ChangesSinceAsync(DeltaCursor cursor, CancellationToken cancellationToken = default) => _all.ChangesSinceAsync(cursor, cancellationToken);
 
     /// <summary>A change set of creates, updates and deletes of this type.</summary>
-    public WorkbooksTypedChangeSet<T> Changes() => new(_session.Changes(ControllerPath));
+    public WorkbooksTypedChangeSet<T> Changes() => new(_session.Changes(ControllerPath), Reader.Shape);
 
     /// <inheritdoc />
     public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => _all.GetAsyncEnumerator(cancellationToken);
@@ -173,24 +211,33 @@ public sealed class WorkbooksEndpoint<T, TFields> : IAsyncEnumerable<T> where T 
 public sealed class WorkbooksTypedChangeSet<T> where T : WorkbooksEntity
 {
     private readonly WorkbooksChangeSet _changes;
+    private readonly RecordShape _shape;
 
-    internal WorkbooksTypedChangeSet(WorkbooksChangeSet changes) => _changes = changes;
+    internal WorkbooksTypedChangeSet(WorkbooksChangeSet changes, RecordShape shape)
+    {
+        _changes = changes;
+        _shape = shape;
+    }
 
     /// <summary>How many objects the change set holds.</summary>
     public int Count => _changes.Count;
 
     /// <summary>Adds a create; the record gets its id and lock_version on submit.</summary>
+    /// <exception cref="ArgumentException">A field the schema does not let a create set was set.</exception>
     public T Create(T record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Check(record, _shape.NotCreateable, "set when creating a record");
         _changes.Create(record.Record);
         return record;
     }
 
     /// <summary>Adds an update of the properties changed since the record was read.</summary>
+    /// <exception cref="ArgumentException">A field the schema does not let an update set was set.</exception>
     public T Update(T record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Check(record, _shape.NotUpdateable, "changed by an update");
         _changes.Update(record.Record);
         return record;
     }
@@ -205,4 +252,17 @@ public sealed class WorkbooksTypedChangeSet<T> where T : WorkbooksEntity
     /// <summary>Submits (see <see cref="WorkbooksChangeSet.SubmitAsync"/>).</summary>
     public Task<ChangeSetResult> SubmitAsync(ChangeSetOptions? options = null, CancellationToken cancellationToken = default) =>
         _changes.SubmitAsync(options, cancellationToken);
+
+    /// <summary>Refuses, before anything is sent, a record that sets fields the schema forbids for this operation.</summary>
+    private static void Check(T record, IReadOnlySet<string> forbidden, string operation)
+    {
+        if (forbidden.Count == 0)
+            return;
+        var refused = record.ChangedFields.Where(forbidden.Contains).Order(StringComparer.Ordinal).ToList();
+        if (refused.Count > 0)
+            throw new ArgumentException(
+                $"{typeof(T).Name} {(record.Id == 0 ? "(new)" : record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} sets "
+                + string.Join(", ", refused.Select(f => $"'{f}'")) + $", which the schema says cannot be {operation}; the record was not added to the change set.",
+                nameof(record));
+    }
 }

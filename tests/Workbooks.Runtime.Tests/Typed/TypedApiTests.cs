@@ -1,4 +1,5 @@
 using Workbooks.Emulator;
+using Workbooks.Reading;
 using Workbooks.Typed;
 
 namespace Workbooks.Runtime.Tests.Typed;
@@ -12,6 +13,11 @@ public sealed class HandPerson : WorkbooksEntity
     public string? PersonLastName { get => Record.GetString("person_last_name"); set => Record.Set("person_last_name", value); }
     public long? EmployerLink { get => Record.GetInt64("employer_link"); set => Record.Set("employer_link", value); }
     public DateTimeOffset? UpdatedAt => Record.GetDateTime("updated_at");
+    public string? Refcode { get => Record.GetString("refcode"); init => Record.Set("refcode", value); }
+
+    public static RecordShape Shape { get; } = new(["name", "person_last_name", "employer_link", "updated_at", "refcode", "main_location"],
+        notCreateable: ["main_location", "updated_at"], notUpdateable: ["refcode", "updated_at"]);
+    public static EntityReader<HandPerson> Reader { get; } = new(Shape, static r => new HandPerson(r));
 }
 
 public sealed class HandOrganisationFields(FieldPath path)
@@ -41,7 +47,7 @@ public sealed class TypedApiTests : IAsyncLifetime
     {
         _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 400, OrganisationCount = 100, OtherRecordCount = 3 });
         _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-        _people = new(_session, "crm/people", HandPersonFields.Root, r => new HandPerson(r));
+        _people = new(_session, "crm/people", HandPersonFields.Root, HandPerson.Reader);
     }
 
     public async Task DisposeAsync()
@@ -93,5 +99,32 @@ public sealed class TypedApiTests : IAsyncLifetime
         Assert.Equal("Lovelace", _emu.DefaultDatabase.Get("crm/people", ada.Id)!["person_last_name"]);
         Assert.Equal("Renamed", _emu.DefaultDatabase.Get("crm/people", existing.Id)!["person_last_name"]);
         Assert.Empty(existing.ChangedFields);
+    }
+
+    [Fact]
+    public async Task FieldsTheSchemaForbidsAreRefusedBeforeAnythingIsSent()
+    {
+        var existing = (await _people.Take(1).ToListAsync())[0];
+        existing.Record.Set("refcode", "CHANGED");
+        var fresh = new HandPerson { Name = "New" };
+        fresh.Record.Set("main_location", 5L);
+        var batch = _people.Changes();
+        var update = Assert.Throws<ArgumentException>(() => batch.Update(existing));
+        Assert.Contains($"HandPerson {existing.Id} sets 'refcode', which the schema says cannot be changed by an update", update.Message, StringComparison.Ordinal);
+        var create = Assert.Throws<ArgumentException>(() => batch.Create(fresh));
+        Assert.Contains("HandPerson (new) sets 'main_location', which the schema says cannot be set when creating a record", create.Message, StringComparison.Ordinal);
+        Assert.Equal(0, batch.Count);
+    }
+
+    [Fact]
+    public async Task CreateOnlyFieldsAreSetWhenCreating()
+    {
+        var batch = _people.Changes();
+        var created = batch.Create(new HandPerson { Name = "Ref Holder", Refcode = "REF-77" });
+        await batch.SubmitAsync();
+        Assert.Equal("REF-77", _emu.DefaultDatabase.Get("crm/people", created.Id)!["refcode"]);
+        var read = await _people.Where(p => p.Id == created.Id).FirstOrDefaultAsync();
+        Assert.Equal("REF-77", read!.Refcode);
+        Assert.Same(HandPerson.Shape, HandPerson.Reader.Shape);
     }
 }
