@@ -9,7 +9,7 @@ using Workbooks.Benchmarks;
 
 // dotnet run -c Release --project bench/Workbooks.Benchmarks -- --quick      every suite, short in-process jobs, bars
 // dotnet run -c Release --project bench/Workbooks.Benchmarks -- --memory     suite 5 (whole-process memory)
-// dotnet run -c Release --project bench/Workbooks.Benchmarks -- [BenchmarkSwitcher args, e.g. --filter *Decode*]
+// dotnet run -c Release --project bench/Workbooks.Benchmarks -- [--quick] [BenchmarkSwitcher args, e.g. --filter *Decode*]
 if (args.Length >= 4 && args[0] == "--memory-run")
     return await MemoryHarness.ChildAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3]);
 if (args.Contains("--memory"))
@@ -28,8 +28,10 @@ var config = DefaultConfig.Instance
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
 
 Type[] suites = [typeof(DecodeBenchmarks), typeof(EncodeBenchmarks), typeof(FilterBenchmarks), typeof(PagingBenchmarks), typeof(GeneratorBenchmarks)];
-IEnumerable<Summary> summaries = quick || !rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f")
-    ? (quick ? suites.Select(t => BenchmarkRunner.Run(t, config)).ToList() : BenchmarkSwitcher.FromTypes(suites).Run([.. rest, "--filter", "*"], config))
-    : BenchmarkSwitcher.FromTypes(suites).Run(rest, config);
+// --quick alone runs every suite; --quick --filter '*Decode*' runs the matching ones with the same short jobs.
+var filtered = rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f");
+IEnumerable<Summary> summaries = filtered
+    ? BenchmarkSwitcher.FromTypes(suites).Run(rest, config)
+    : (quick ? suites.Select(t => BenchmarkRunner.Run(t, config)).ToList() : BenchmarkSwitcher.FromTypes(suites).Run([.. rest, "--filter", "*"], config));
 Bars.Report(summaries.ToList());
 return 0;

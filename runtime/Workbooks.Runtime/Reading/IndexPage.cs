@@ -8,7 +8,7 @@ namespace Workbooks.Reading;
 public static class IndexPageReader
 {
     /// <summary>The buffer size a page starts with.</summary>
-    public const int DefaultInitialBufferSize = 16 * 1024;
+    public const int DefaultInitialBufferSize = 64 * 1024;
 
     /// <summary>The largest buffer a page may grow to (one record must fit in it).</summary>
     public const int DefaultMaxBufferSize = 64 * 1024 * 1024;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -27,8 +26,6 @@ public sealed class RecordShape
     private const int MaxStackName = 256;
 
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<string, int> _slots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _slotsBySpan;
     private readonly int _maxFields;
     private Table _table;
 
@@ -43,7 +40,6 @@ public sealed class RecordShape
     {
         ArgumentNullException.ThrowIfNull(fields);
         ArgumentOutOfRangeException.ThrowIfNegative(maxLearnedFields);
-        _slotsBySpan = _slots.GetAlternateLookup<ReadOnlySpan<char>>();
         var names = new List<string> { "id", "lock_version" };
         foreach (var name in fields)
         {
@@ -53,7 +49,7 @@ public sealed class RecordShape
         }
         _maxFields = names.Count + maxLearnedFields;
         var capacity = Math.Max(8, names.Count + Math.Min(maxLearnedFields, 8));
-        _table = new Table(new string[capacity], new byte[capacity][], NewNext(capacity + 1), 0);
+        _table = new Table(new string[capacity], new byte[capacity][], NewNext(capacity + 1), new Dictionary<string, int>(StringComparer.Ordinal), 0);
         foreach (var name in names)
             Add(name);
         NotCreateable = Freeze(notCreateable);
@@ -83,7 +79,7 @@ public sealed class RecordShape
     internal Table Current => Volatile.Read(ref _table);
 
     /// <summary>The slot of a field, or -1 when the shape does not know it.</summary>
-    internal int SlotOf(string name) => _slots.TryGetValue(name, out var slot) ? slot : -1;
+    internal int SlotOf(string name) => Current.Index.TryGetValue(name, out var slot) ? slot : -1;
 
     /// <summary>
     /// The slot of the property name the reader is on: the predicted slot when its bytes match, else a lookup, learning
@@ -118,7 +114,7 @@ public sealed class RecordShape
         {
             var written = reader.CopyString(chars);
             var name = chars[..written];
-            if (_slotsBySpan.TryGetValue(name, out var slot))
+            if (Current.Index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var slot))
                 return slot;
             return Learn(name.ToString());
         }
@@ -133,7 +129,7 @@ public sealed class RecordShape
     {
         lock (_gate)
         {
-            if (_slots.TryGetValue(name, out var slot))
+            if (_table.Index.TryGetValue(name, out var slot))
                 return slot;
             return _table.Count >= _maxFields ? -1 : Add(name);
         }
@@ -143,21 +139,25 @@ public sealed class RecordShape
     {
         var table = _table;
         var slot = table.Count;
-        if (slot == table.Names.Length)
+        var names = table.Names;
+        var utf8 = table.Utf8;
+        var next = table.Next;
+        if (slot == names.Length)
         {
-            var capacity = Math.Min(_maxFields, table.Names.Length * 2);
-            var names = new string[capacity];
-            var utf8 = new byte[capacity][];
-            var next = NewNext(capacity + 1);
+            var capacity = Math.Min(_maxFields, names.Length * 2);
+            names = new string[capacity];
+            utf8 = new byte[capacity][];
+            next = NewNext(capacity + 1);
             table.Names.AsSpan().CopyTo(names);
             table.Utf8.AsSpan().CopyTo(utf8);
             table.Next.AsSpan().CopyTo(next);
-            table = new Table(names, utf8, next, slot);
         }
-        table.Names[slot] = name;
-        table.Utf8[slot] = Encoding.UTF8.GetBytes(name);
-        Volatile.Write(ref _table, table with { Count = slot + 1 });
-        _slots[name] = slot;
+        // Slots below Count never change, so the arrays are shared with older tables; the index is copied, because
+        // readers look names up in it without a lock.
+        names[slot] = name;
+        utf8[slot] = Encoding.UTF8.GetBytes(name);
+        var index = new Dictionary<string, int>(table.Index, StringComparer.Ordinal) { [name] = slot };
+        Volatile.Write(ref _table, new Table(names, utf8, next, index, slot + 1));
         return slot;
     }
 
@@ -172,8 +172,9 @@ public sealed class RecordShape
         names is null ? new HashSet<string>(StringComparer.Ordinal) : new HashSet<string>(names, StringComparer.Ordinal);
 
     /// <summary>
-    /// An immutable view of the known fields: slots below <see cref="Count"/> never change. <see cref="Next"/> maps a
-    /// slot + 1 (0: the start of a record) to the slot that followed it last time.
+    /// An immutable view of the known fields: slots below <see cref="Count"/> never change and <see cref="Index"/> is
+    /// never written once published. <see cref="Next"/> maps a slot + 1 (0: the start of a record) to the slot that
+    /// followed it last time.
     /// </summary>
-    internal sealed record Table(string[] Names, byte[][] Utf8, int[] Next, int Count);
+    internal sealed record Table(string[] Names, byte[][] Utf8, int[] Next, Dictionary<string, int> Index, int Count);
 }

@@ -110,6 +110,8 @@ public sealed partial class WorkbooksRecord
     /// <exception cref="WorkbooksProtocolException">The value is not a date-time.</exception>
     public DateTimeOffset? GetDateTime(string name)
     {
+        // Most values are in the documented default format: read them from the bytes without making a string.
+        if (_changes is null && TryGetSent(name, out var sent) && sent.TryGetDefaultDateTime(out var fast)) return fast;
         if (!TryGetValue(name, out var raw, out var text)) return null;
         if (text is null)
         {
@@ -230,6 +232,12 @@ public sealed partial class WorkbooksRecord
             var reader = new Utf8JsonReader(_json);
             reader.Read();
             return reader.GetString()!;
+        }
+
+        public bool TryGetDefaultDateTime(out DateTimeOffset value)
+        {
+            value = default;
+            return _json.Length == 30 && _json[0] == (byte)'"' && WorkbooksValues.TryParseDefaultDateTime(_json[1..^1], out value);
         }
 
         public bool TryGetInt64(out long value) => Utf8Parser.TryParse(_json, out value, out var used) && used == _json.Length;

@@ -128,7 +128,52 @@ public static class WorkbooksValues
             return true;
         }
 
+        // The documented default, exactly: "Mon Nov 23 10:00:00 UTC 2026" (most values of a page), without tokenising.
+        if (TryParseDefaultFormat(t, out clock))
+        {
+            hadTime = true;
+            return true;
+        }
+
         return TryParseTextual(t, out clock, out offset, out hadTime);
+    }
+
+    /// <summary>The documented default date-time format, read straight from a JSON string's UTF-8 bytes (no string
+    /// is made); false for anything else, which the general parser then reads.</summary>
+    internal static bool TryParseDefaultDateTime(ReadOnlySpan<byte> utf8, out DateTimeOffset value)
+    {
+        value = default;
+        if (utf8.Length != 28)
+            return false;
+        Span<char> chars = stackalloc char[28];
+        for (var i = 0; i < 28; i++)
+            chars[i] = (char)utf8[i]; // non-ASCII bytes become chars no check below accepts
+        if (!TryParseDefaultFormat(chars, out var clock))
+            return false;
+        value = new DateTimeOffset(clock, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary><c>%a %b %d %H:%M:%S UTC %Y</c> at fixed positions; false (not an error) for anything else.</summary>
+    private static bool TryParseDefaultFormat(ReadOnlySpan<char> t, out DateTime clock)
+    {
+        clock = default;
+        if (t.Length != 28 || t[3] != ' ' || t[7] != ' ' || t[10] != ' ' || t[13] != ':' || t[16] != ':' || t[19] != ' '
+            || !t.Slice(20, 4).SequenceEqual("UTC ") || !IsDayName(t[..3]) || MonthOf(t.Slice(4, 3)) is not { } month
+            || !TwoDigits(t, 8, out var day) || !TwoDigits(t, 11, out var hour) || !TwoDigits(t, 14, out var minute)
+            || !TwoDigits(t, 17, out var second) || !TwoDigits(t, 24, out var century) || !TwoDigits(t, 26, out var yy))
+            return false;
+        var year = century * 100 + yy;
+        if (year < 1 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        clock = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        return true;
+    }
+
+    private static bool TwoDigits(ReadOnlySpan<char> t, int at, out int value)
+    {
+        value = (t[at] - '0') * 10 + (t[at + 1] - '0');
+        return char.IsAsciiDigit(t[at]) && char.IsAsciiDigit(t[at + 1]);
     }
 
     /// <summary>Parses <c>[weekday] month day [time] [zone] year</c> or <c>day month year [time] [zone]</c>, in any order.</summary>

@@ -128,4 +128,23 @@ public sealed class RecordShapeTests
         Assert.Throws<ArgumentException>(() => new RecordShape(["name", ""]));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecordShape([], maxLearnedFields: -1));
     }
+
+    [Theory]
+    [InlineData("Mon Nov 23 10:00:00 UTC 2026")]
+    [InlineData("Thu Feb 29 23:59:59 UTC 2024")]
+    [InlineData("Sun Jan 01 00:00:00 UTC 0001")]
+    [InlineData("Fri Feb 30 10:00:00 UTC 2026")]
+    [InlineData("Mon Nov 23 24:00:00 UTC 2026")]
+    [InlineData("Mon Nov 23 10:00:00 BST 2026")]
+    [InlineData("Mon Nov  3 10:00:00 UTC 2026")]
+    [InlineData("Mon Nov 23 10:00:00 UTC 20x6")]
+    [InlineData("2026-11-23T10:00:00Z")]
+    public async Task DateTimesReadFromBytesAgreeWithTheGeneralParser(string text)
+    {
+        var record = (await Read("{\"data\":[{\"id\":1,\"at\":\"" + text + "\"}]}", new WorkbooksRecordReader(new RecordShape(["at"])))).Single();
+        if (WorkbooksValues.TryParseDateTime(text, out var expected))
+            Assert.Equal(expected, record.GetDateTime("at"));
+        else
+            Assert.Throws<WorkbooksProtocolException>(() => record.GetDateTime("at"));
+    }
 }
