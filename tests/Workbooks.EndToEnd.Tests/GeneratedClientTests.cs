@@ -103,4 +103,37 @@ public sealed class GeneratedClientTests : IAsyncLifetime
         Assert.True(good.Id > 0);
         Assert.Equal("can't be blank", result.Results[1].Errors["name"].Single());
     }
+
+    [Fact]
+    public async Task CreateOnlyFieldsAreSetOnCreateAndRefusedOnUpdate()
+    {
+        // refcode is createable but not updateable: an init accessor, so only a new record's initializer sets it.
+        var batch = _crm.People.Changes();
+        var created = batch.Create(new Person { Name = "Init Only", PersonLastName = "Only", Refcode = "P-INIT-1" });
+        await batch.SubmitAsync();
+        var read = await _crm.People.Where(p => p.Id == created.Id).FirstOrDefaultAsync();
+        Assert.Equal("P-INIT-1", read!.Refcode);
+        Assert.Contains("refcode", Person.Shape.NotUpdateable);
+        Assert.Contains("created_at", Person.Shape.NotCreateable);
+
+        // Set untyped behind the typed surface's back, it is still refused before anything is sent.
+        read.Record.Set("refcode", "P-CHANGED");
+        _emu.Control.ClearRequests();
+        var update = _crm.People.Changes();
+        var e = Assert.Throws<ArgumentException>(() => update.Update(read));
+        Assert.Contains("'refcode'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, update.Count);
+        Assert.Empty(_emu.Control.Requests);
+        Assert.Equal("P-INIT-1", _emu.DefaultDatabase.Get("crm/people", created.Id)!["refcode"]);
+    }
+
+    [Fact]
+    public async Task TheGeneratedReaderKeepsFieldsTheSchemaDoesNotName()
+    {
+        var person = (await _crm.People.Take(1).ToListAsync()).Single();
+        // _can_* permission flags are not in the schema's fields: the shape learns them and the record keeps them.
+        Assert.Contains(person.Record.FieldNames, n => n.StartsWith("_can_", StringComparison.Ordinal));
+        Assert.Contains(Person.Shape.Fields, n => n.StartsWith("_can_", StringComparison.Ordinal));
+        Assert.Equal(_emu.DefaultDatabase.Get("crm/people", person.Id)!["name"], person.Name);
+    }
 }

@@ -84,6 +84,30 @@ public sealed class GoldenTests
         AssertCompiles(output);
     }
 
+    [Fact]
+    public void ChangeBuildersCannotSetWhatTheSchemaForbidsAtCompileTime()
+    {
+        var schema = new SchemaFile("/project/schema/sample.types.json", GeneratorHarness.ReadSchema("sample.types.json"), IncludeTypes: "Person");
+        var (_, output, _) = GeneratorHarness.Run(schema);
+        const string usage = """
+            namespace Consumer.App;
+            internal static class Misuse
+            {
+                public static void Run(global::Sample.Crm.Person read)
+                {
+                    var created = new global::Sample.Crm.Person { Refcode = "P-1", Name = "n" }; // create-only: allowed in the initializer
+                    read.Name = "renamed";                                                    // updateable: allowed
+                    read.Refcode = "P-2";                                                     // create-only: CS8852
+                    read.CreatedAt = default;                                                 // read-only: CS0200
+                }
+            }
+            """;
+        var errors = output.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(usage, GeneratorHarness.ParseOptions))
+            .GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.Equal(["CS8852", "CS0200"], errors.OrderBy(e => e.Location.SourceSpan.Start).Select(e => e.Id));
+        Assert.All(errors, e => Assert.Contains(e.Id == "CS8852" ? "Refcode" : "CreatedAt", e.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    }
+
     private static void AssertGolden(string testName, SchemaFile schema, string usage)
     {
         var (driver, output, _) = GeneratorHarness.Run(schema);
