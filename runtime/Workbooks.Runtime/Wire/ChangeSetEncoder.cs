@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Workbooks.Wire;
@@ -21,12 +23,14 @@ public enum ChangeKind
 /// </summary>
 public sealed class ChangeOperation
 {
-    private ChangeOperation(ChangeKind kind, long id, int lockVersion, IReadOnlyList<KeyValuePair<string, WireText?>> fields)
+    private readonly List<KeyValuePair<string, WireText?>> _fields;
+
+    private ChangeOperation(ChangeKind kind, long id, int lockVersion, List<KeyValuePair<string, WireText?>> fields)
     {
         Kind = kind;
         Id = id;
         LockVersion = lockVersion;
-        Fields = fields;
+        _fields = fields;
     }
 
     /// <summary>Create, update or delete.</summary>
@@ -39,7 +43,10 @@ public sealed class ChangeOperation
     public int LockVersion { get; }
 
     /// <summary>The fields in order; null values mean "no value" (unchanged). Empty for a delete.</summary>
-    public IReadOnlyList<KeyValuePair<string, WireText?>> Fields { get; }
+    public IReadOnlyList<KeyValuePair<string, WireText?>> Fields => _fields;
+
+    /// <summary>The fields as a span (the list is private and never changes after construction).</summary>
+    internal ReadOnlySpan<KeyValuePair<string, WireText?>> FieldSpan => CollectionsMarshal.AsSpan(_fields);
 
     /// <summary>A create with the given fields.</summary>
     public static ChangeOperation Create(IEnumerable<KeyValuePair<string, WireText?>> fields) => new(ChangeKind.Create, 0, 0, Copy(fields));
@@ -49,7 +56,7 @@ public sealed class ChangeOperation
         new(ChangeKind.Update, id, lockVersion, Copy(fields));
 
     /// <summary>A delete of an object.</summary>
-    public static ChangeOperation Delete(long id, int lockVersion) => new(ChangeKind.Delete, id, lockVersion, []);
+    public static ChangeOperation Delete(long id, int lockVersion) => new(ChangeKind.Delete, id, lockVersion, new List<KeyValuePair<string, WireText?>>(0));
 
     /// <summary>The operation that sends a record's pending changes (or deletes it) with its id and lock_version.</summary>
     /// <param name="record">The record; for <see cref="ChangeKind.Create"/> its id must be 0.</param>
@@ -106,47 +113,183 @@ public static class ChangeSetEncoder
         if (operations.Count > maxObjects)
             throw new ArgumentException($"A change set can hold at most {maxObjects} objects, not {operations.Count}; split it into several requests.", nameof(operations));
 
-        // Validate, and normalise each object's keys.
-        var perObject = new Dictionary<string, WireText?>[operations.Count];
-        var union = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < operations.Count; i++)
+        var ops = new ChangeOperation[operations.Count];
+        var totalFields = 0;
+        for (var i = 0; i < ops.Length; i++)
         {
             var op = operations[i] ?? throw new ArgumentException($"Object {i} of the change set is null.", nameof(operations));
-            Validate(op, i);
-            var map = new Dictionary<string, WireText?>(op.Fields.Count, StringComparer.Ordinal);
-            if (op.Kind != ChangeKind.Delete)
+            ops[i] = op;
+            totalFields += op.FieldSpan.Length;
+        }
+
+        // Every field's column in the square array, flattened object by object (pooled: it only lives for this call).
+        var columnOfField = ArrayPool<int>.Shared.Rent(Math.Max(totalFields, 1));
+        int[]? slots = null;
+        try
+        {
+            var columns = MapColumns(ops, columnOfField);
+            var idTexts = new string[ops.Length];
+            for (var i = 0; i < ops.Length; i++) idTexts[i] = ops[i].Id.ToString(CultureInfo.InvariantCulture);
+            var distinctIds = DistinctIds(ops);
+
+            var width = columns.WireKeys.Length;
+            var filterPairs = (distinctIds.Count > 1 ? 1 : 0) + distinctIds.Count * 3;
+            var result = new List<KeyValuePair<string, string>>();
+            // Sized once and filled through a span: no growth, no per-Add checks for the thousands of pairs of a batch.
+            CollectionsMarshal.SetCount(result, filterPairs + ops.Length * (width + 3));
+            var pairs = CollectionsMarshal.AsSpan(result);
+            var at = 0;
+            if (distinctIds.Count > 1) pairs[at++] = new("_fm", "or");
+            foreach (var i in distinctIds)
             {
-                foreach (var (name, value) in op.Fields)
+                pairs[at++] = new("_ff[]", "id");
+                pairs[at++] = new("_ft[]", "eq");
+                pairs[at++] = new("_fc[]", idTexts[i]);
+            }
+
+            // slots[rank] = the index of the object's field in that column, or -1.
+            slots = ArrayPool<int>.Shared.Rent(Math.Max(width, 1));
+            var wireKeys = columns.WireKeys;
+            var rankOf = columns.Rank;
+            var offset = 0;
+            for (var i = 0; i < ops.Length; i++)
+            {
+                var op = ops[i];
+                pairs[at++] = new("__method[]", Method(op.Kind));
+                pairs[at++] = new("id[]", idTexts[i]);
+                pairs[at++] = new("lock_version[]", op.LockVersion.ToString(CultureInfo.InvariantCulture));
+                if (width == 0) continue;
+                var fields = op.FieldSpan;
+                var slot = slots.AsSpan(0, width);
+                slot.Fill(-1);
+                for (var j = 0; j < fields.Length; j++) slot[rankOf[columnOfField[offset + j]]] = j;
+                offset += fields.Length;
+                for (var rank = 0; rank < slot.Length; rank++)
                 {
-                    var key = NormaliseKey(name);
-                    if (Reserved.Contains(key))
-                        throw new ArgumentException($"'{name}' cannot be sent as a field: it is set by the change set itself.", nameof(operations));
-                    if (!map.TryAdd(key, value))
-                        throw new ArgumentException($"Object {i} of the change set sets '{name}' twice.", nameof(operations));
-                    union.Add(key);
+                    var j = slot[rank];
+                    var text = j >= 0 && fields[j].Value is { } v ? v.Text ?? NullValue : NoValue;
+                    pairs[at++] = new(wireKeys[rank], text);
                 }
             }
-            perObject[i] = map;
+            return result;
         }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(columnOfField);
+            if (slots is not null) ArrayPool<int>.Shared.Return(slots);
+        }
+    }
 
-        var result = new List<KeyValuePair<string, string>>(operations.Count * (union.Count + 3) + operations.Count * 3 + 1);
-        AppendIdFilter(result, operations);
+    /// <summary>The square array's columns: the wire keys (<c>name[]</c>) in ordinal order and each column's rank.</summary>
+    private readonly record struct Columns(string[] WireKeys, int[] Rank);
 
-        var wireKeys = union.Select(k => k + "[]").ToArray();
-        for (var i = 0; i < operations.Count; i++)
+    /// <summary>
+    /// Validates every object and assigns each field a column (the union of the normalised keys, numbered in first-seen
+    /// order), writing it to <paramref name="columnOfField"/>; then orders the columns ordinally.
+    /// </summary>
+    private static Columns MapColumns(ChangeOperation[] operations, int[] columnOfField)
+    {
+        // A field name (as given, or normalised) → its column. Every entry maps s → column(NormaliseKey(s)).
+        var columnOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new List<string>();
+        var lastSetBy = new List<int>(); // per column: 1 + the last object that set it (duplicate check without clearing)
+        // Objects of one batch usually name the same fields in the same order with the same string instances: remember
+        // the last name and column seen at each position and skip the dictionary when the name is that same instance.
+        var widest = 0;
+        foreach (var op in operations) widest = Math.Max(widest, op.FieldSpan.Length);
+        var previousNames = new string?[widest];
+        var previousColumns = new int[widest];
+        var offset = 0;
+        for (var i = 0; i < operations.Length; i++)
         {
             var op = operations[i];
-            result.Add(new("__method[]", Method(op.Kind)));
-            result.Add(new("id[]", op.Id.ToString(CultureInfo.InvariantCulture)));
-            result.Add(new("lock_version[]", op.LockVersion.ToString(CultureInfo.InvariantCulture)));
-            var k = 0;
-            foreach (var key in union)
+            Validate(op, i);
+            var fields = op.FieldSpan;
+            for (var j = 0; j < fields.Length; j++)
             {
-                var text = perObject[i].TryGetValue(key, out var value) && value is { } v ? (v.Text ?? NullValue) : NoValue;
-                result.Add(new(wireKeys[k++], text));
+                var name = fields[j].Key;
+                int column;
+                if (ReferenceEquals(previousNames[j], name) && name is not null)
+                {
+                    column = previousColumns[j];
+                }
+                else
+                {
+                    column = Column(name!);
+                    previousNames[j] = name;
+                    previousColumns[j] = column;
+                }
+                if (lastSetBy[column] == i + 1)
+                    throw new ArgumentException($"Object {i} of the change set sets '{name}' twice.", nameof(operations));
+                lastSetBy[column] = i + 1;
+                columnOfField[offset + j] = column;
             }
+            offset += fields.Length;
         }
-        return result;
+
+        var sorted = keys.ToArray();
+        var rank = new int[sorted.Length];
+        var inOrder = true;
+        for (var k = 1; k < sorted.Length && inOrder; k++) inOrder = string.CompareOrdinal(sorted[k - 1], sorted[k]) < 0;
+        if (inOrder)
+        {
+            for (var k = 0; k < rank.Length; k++) rank[k] = k;
+        }
+        else
+        {
+            var columnAt = new int[sorted.Length];
+            for (var k = 0; k < columnAt.Length; k++) columnAt[k] = k;
+            Array.Sort(sorted, columnAt, StringComparer.Ordinal);
+            for (var k = 0; k < columnAt.Length; k++) rank[columnAt[k]] = k;
+        }
+        var wireKeys = new string[sorted.Length];
+        for (var k = 0; k < sorted.Length; k++) wireKeys[k] = sorted[k] + "[]";
+        return new Columns(wireKeys, rank);
+
+        int Column(string name)
+        {
+            if (name is not null && columnOf.TryGetValue(name, out var found)) return found;
+            var key = NormaliseKey(name!); // throws for null, empty and malformed names
+            if (!ReferenceEquals(key, name) && columnOf.TryGetValue(key, out found))
+            {
+                columnOf.Add(name!, found); // another spelling of a known key: a[b[c]] and a[b][c]
+                return found;
+            }
+            if (Reserved.Contains(key))
+                throw new ArgumentException($"'{name}' cannot be sent as a field: it is set by the change set itself.", nameof(operations));
+            var column = keys.Count;
+            keys.Add(key);
+            lastSetBy.Add(0);
+            columnOf.Add(key, column);
+            if (!ReferenceEquals(key, name)) columnOf.Add(name!, column);
+            return column;
+        }
+    }
+
+    /// <summary>The objects whose id is the first of its value (creates count as id 0), in order.</summary>
+    private static List<int> DistinctIds(ChangeOperation[] ops)
+    {
+        var first = new List<int>(ops.Length);
+        // Batches are usually in increasing id order: only fall back to a set when an id is not above all before it.
+        var highest = long.MinValue;
+        HashSet<long>? seen = null;
+        for (var i = 0; i < ops.Length; i++)
+        {
+            var id = ops[i].Kind == ChangeKind.Create ? 0 : ops[i].Id;
+            if (seen is null)
+            {
+                if (id > highest)
+                {
+                    highest = id;
+                    first.Add(i);
+                    continue;
+                }
+                seen = new HashSet<long>(ops.Length);
+                foreach (var f in first) seen.Add(ops[f].Kind == ChangeKind.Create ? 0 : ops[f].Id);
+            }
+            if (seen.Add(id)) first.Add(i);
+        }
+        return first;
     }
 
     /// <summary>
@@ -188,6 +331,7 @@ public static class ChangeSetEncoder
             if (name.Contains(']', StringComparison.Ordinal)) throw Malformed(name);
             return name;
         }
+        if (IsFlat(name, open)) return name; // already a[b][c]: nothing to rebuild
         var segments = new List<string>();
         var depth = 0;
         var segmentStart = 0;
@@ -213,6 +357,20 @@ public static class ChangeSetEncoder
         var result = new StringBuilder(name.Length + 2).Append(segments[0]);
         for (var i = 1; i < segments.Count; i++) result.Append('[').Append(segments[i]).Append(']');
         return result.ToString();
+    }
+
+    /// <summary>Whether <paramref name="name"/> is <c>a[b][c]…</c> with non-empty segments (its first <c>[</c> at <paramref name="open"/>).</summary>
+    private static bool IsFlat(string name, int open)
+    {
+        if (open == 0 || name.AsSpan(0, open).Contains(']')) return false;
+        for (var i = open; i < name.Length;)
+        {
+            if (name[i] != '[') return false;
+            var length = name.AsSpan(i + 1).IndexOfAny('[', ']');
+            if (length <= 0 || name[i + 1 + length] != ']') return false; // empty, nested or unclosed: the slow path decides
+            i += length + 2;
+        }
+        return true;
     }
 
     private static ArgumentException Malformed(string name) =>

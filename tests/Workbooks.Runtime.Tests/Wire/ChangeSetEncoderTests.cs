@@ -161,4 +161,112 @@ public class ChangeSetEncoderTests
         var ops = Enumerable.Range(1, 100).Select(i => ChangeOperation.Delete(i, 1)).ToArray();
         Assert.Equal(100, ChangeSetEncoder.Encode(ops).Count(p => p.Key == "__method[]"));
     }
+    /// <summary>The encoder as it was before its fast paths (a dictionary and a sorted set per batch): the reference.</summary>
+    private static List<KeyValuePair<string, string>> Reference(IReadOnlyList<ChangeOperation> operations)
+    {
+        var perObject = operations.Select(op => op.Fields.ToDictionary(f => ChangeSetEncoder.NormaliseKey(f.Key), f => f.Value, StringComparer.Ordinal)).ToArray();
+        var union = new SortedSet<string>(perObject.SelectMany(m => m.Keys), StringComparer.Ordinal);
+        var result = new List<KeyValuePair<string, string>>();
+        ChangeSetEncoder.AppendIdFilter(result, operations);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var op = operations[i];
+            result.Add(P("__method[]", op.Kind switch { ChangeKind.Create => "POST", ChangeKind.Update => "PUT", _ => "DELETE" }));
+            result.Add(P("id[]", op.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            result.Add(P("lock_version[]", op.LockVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            foreach (var key in union)
+                result.Add(P(key + "[]", perObject[i].TryGetValue(key, out var value) && value is { } v ? v.Text ?? ":null_value:" : ":no_value:"));
+        }
+        return result;
+    }
+
+    [Fact]
+    public void Random_batches_encode_as_the_reference_does()
+    {
+        var random = new Random(11);
+        string[] names = ["name", "b", "B", "_a", "main_location[town]", "main_location[email]", "org_lead_party[main_location[email]]", "z[y][x]", "a1", "a", "aa"];
+        for (var round = 0; round < 200; round++)
+        {
+            var ops = new List<ChangeOperation>();
+            var count = random.Next(1, 30);
+            for (var i = 0; i < count; i++)
+            {
+                // Fresh string instances half of the time, so both the same-instance shortcut and the dictionary are used.
+                var fields = names.Where(_ => random.Next(3) > 0).OrderBy(_ => random.Next())
+                    .Select(n => new KeyValuePair<string, WireText?>(random.Next(2) == 0 ? n : new string(n.AsSpan()),
+                        random.Next(6) switch { 0 => null, 1 => WireText.Null, _ => WireText.Of("v" + random.Next(100)) }))
+                    .ToList();
+                var id = random.Next(1, 8);
+                ops.Add(random.Next(5) switch
+                {
+                    0 => ChangeOperation.Create(fields),
+                    1 => ChangeOperation.Delete(id, random.Next(4)),
+                    _ => ChangeOperation.Update(id, random.Next(4), fields),
+                });
+            }
+            Assert.Equal(Reference(ops), ChangeSetEncoder.Encode(ops));
+        }
+    }
+
+    [Fact]
+    public void Objects_naming_their_fields_in_different_orders_share_the_ordinal_columns()
+    {
+        var pairs = ChangeSetEncoder.Encode([
+            ChangeOperation.Update(1, 1, [F("b", "1"), F("a", "2"), F("c[d]", "3")]),
+            ChangeOperation.Update(2, 1, [F("c[d]", "4"), F("b", "5")]),
+            ChangeOperation.Update(3, 1, [F("a", "6")]),
+        ]);
+        Assert.Equal(
+            [P("__method[]", "PUT"), P("id[]", "1"), P("lock_version[]", "1"), P("a[]", "2"), P("b[]", "1"), P("c[d][]", "3"),
+             P("__method[]", "PUT"), P("id[]", "2"), P("lock_version[]", "1"), P("a[]", ":no_value:"), P("b[]", "5"), P("c[d][]", "4"),
+             P("__method[]", "PUT"), P("id[]", "3"), P("lock_version[]", "1"), P("a[]", "6"), P("b[]", ":no_value:"), P("c[d][]", ":no_value:")],
+            pairs.Skip(10));
+    }
+
+    [Fact]
+    public void Two_spellings_of_a_nested_key_in_different_objects_are_one_column()
+    {
+        var pairs = ChangeSetEncoder.Encode([
+            ChangeOperation.Update(1, 1, [F("party[location[email]]", "x")]),
+            ChangeOperation.Update(2, 1, [F("party[location][email]", "y")]),
+        ]);
+        Assert.Equal(["x", "y"], pairs.Where(p => p.Key == "party[location][email][]").Select(p => p.Value));
+        Assert.Equal(2, pairs.Count(p => p.Key.StartsWith("party", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_name_given_twice_by_the_same_instance_or_a_copy_is_rejected()
+    {
+        var name = "name";
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F(name, "a"), F(name, "b")])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F(name, "a"), F(new string(name.AsSpan()), "b")])]));
+        // Allowed in two different objects, including at the position the shortcut remembers.
+        Assert.Equal(2, ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F(name, "a")]), ChangeOperation.Update(2, 1, [F(name, "b")])]).Count(p => p.Key == "name[]"));
+    }
+
+    [Fact]
+    public void Null_empty_and_reserved_names_are_rejected_in_any_object()
+    {
+        var ok = ChangeOperation.Update(1, 1, [F("name", "a")]);
+        Assert.ThrowsAny<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [new(null!, WireText.Of("x"))])]));
+        Assert.ThrowsAny<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [F("", "x")])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [F("lock_version", "x")])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [F("method", "x")])]));
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [F("a[b]c", "x")])]));
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("main_location[town]")]
+    [InlineData("a[b][c]")]
+    public void Names_that_are_already_flat_are_returned_as_they_are(string name) =>
+        Assert.Same(name, ChangeSetEncoder.NormaliseKey(name));
+
+    [Theory]
+    [InlineData("a]b[c]")]
+    [InlineData("a[b]]")]
+    [InlineData("a[b][")]
+    [InlineData("a[b][]")]
+    public void Malformed_names_that_start_like_flat_ones_are_rejected(string name) =>
+        Assert.Throws<ArgumentException>(() => ChangeSetEncoder.NormaliseKey(name));
 }
