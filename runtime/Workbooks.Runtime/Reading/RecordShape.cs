@@ -82,20 +82,12 @@ public sealed class RecordShape
     internal int SlotOf(string name) => Current.Index.TryGetValue(name, out var slot) ? slot : -1;
 
     /// <summary>
-    /// The slot of the property name the reader is on: the predicted slot when its bytes match, else a lookup, learning
-    /// the name when there is room. -1 when the name is not known and cannot be learned.
+    /// The slot of the property name the reader is on, when the predicted one (checked by the caller, on the hot path)
+    /// did not match: a lookup, learning the name when there is room, remembered as the prediction after
+    /// <paramref name="previous"/>. -1 when the name is not known and cannot be learned.
     /// </summary>
-    internal int Match(ref Utf8JsonReader reader, ref Table table, int previous)
+    internal int Find(ref Utf8JsonReader reader, ref Table table, int previous)
     {
-        var next = table.Next;
-        var predicted = next[previous + 1];
-        if ((uint)predicted < (uint)table.Count)
-        {
-            var expected = table.Utf8[predicted];
-            if (reader.ValueIsEscaped ? reader.ValueTextEquals(expected) : reader.ValueSpan.SequenceEqual(expected))
-                return predicted;
-        }
-
         var slot = Lookup(ref reader);
         if (slot >= table.Count)
             table = Current;

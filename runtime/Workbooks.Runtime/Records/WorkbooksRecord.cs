@@ -170,10 +170,11 @@ public sealed partial class WorkbooksRecord
                 return false;
             if (reader.TokenType == JsonTokenType.EndObject)
                 break;
-            // The field that followed the previous one last time, if its bytes match; else a lookup (which learns).
+            // The field that followed the previous one last time, if its bytes match; else a lookup (which learns;
+            // escaped names always take it, since the lookup unescapes).
             var slot = table.Next[previous + 1];
             if ((uint)slot >= (uint)table.Count || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(table.Utf8[slot]))
-                slot = shape.Match(ref reader, ref table, previous);
+                slot = shape.Find(ref reader, ref table, previous);
             if (!reader.Read())
                 return false;
             var valueStart = (int)reader.TokenStartIndex;
