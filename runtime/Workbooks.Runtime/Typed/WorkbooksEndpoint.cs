@@ -27,9 +27,6 @@ public sealed class EntityReader<T> : IWorkbooksRecordReader<T>, IBufferedRecord
     /// <summary>The type's fields.</summary>
     public RecordShape Shape { get; }
 
-    /// <summary>Wraps a record (read elsewhere, e.g. untyped) in the generated class.</summary>
-    public T Wrap(WorkbooksRecord record) => _wrap(record ?? throw new ArgumentNullException(nameof(record)));
-
     /// <inheritdoc />
     public T Read(ref Utf8JsonReader reader) => _wrap(WorkbooksRecord.ReadFrom(ref reader, Shape));
 
