@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -79,14 +80,32 @@ public sealed class RecordShape
     internal Table Current => Volatile.Read(ref _table);
 
     /// <summary>The slot of a field, or -1 when the shape does not know it.</summary>
-    internal int SlotOf(string name) => Current.Index.TryGetValue(name, out var slot) ? slot : -1;
+    internal int SlotOf(string name)
+    {
+        // Callers (generated properties above all) pass the same string instances again and again: remember the last
+        // slot found per instance, keyed by identity, so a property read costs no hashing of its name.
+        var cache = _byInstance;
+        var at = RuntimeHelpers.GetHashCode(name) & (cache.Length - 1);
+        if (cache[at] is { } hit && ReferenceEquals(hit.Name, name))
+            return hit.Slot;
+        if (!Current.Index.TryGetValue(name, out var slot))
+            return -1;
+        cache[at] = new KnownName(name, slot); // a benign race: entries are immutable and any one of them is right
+        return slot;
+    }
+
+    private readonly KnownName?[] _byInstance = new KnownName?[128];
+
+    private sealed record KnownName(string Name, int Slot);
 
     /// <summary>
     /// The slot of the property name the reader is on, when the predicted one (checked by the caller, on the hot path)
     /// did not match: a lookup, learning the name when there is room, remembered as the prediction after
-    /// <paramref name="previous"/>. -1 when the name is not known and cannot be learned.
+    /// <paramref name="previous"/> in <paramref name="table"/> (or a newer table when the name was just learned). -1 when
+    /// the name is not known and cannot be learned; a slot at or beyond the table's count means the caller should
+    /// reload <see cref="Current"/>.
     /// </summary>
-    internal int Find(ref Utf8JsonReader reader, ref Table table, int previous)
+    internal int Find(ref Utf8JsonReader reader, Table table, int previous)
     {
         var slot = Lookup(ref reader);
         if (slot >= table.Count)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
@@ -12,13 +13,17 @@ namespace Workbooks;
 /// </summary>
 public sealed partial class WorkbooksRecord
 {
-    // The record object exactly as sent, plus one (offset + 1, length) pair per slot of the shape it was read through:
-    // reading a record is one pass over its bytes and one copy of them, and a field is decoded only when it is read.
-    // Fields the shape could not learn (beyond its bound) are found by scanning _json.
-    private byte[]? _json;
+    // One array per record read: the record object exactly as sent (bytes [0, _jsonLength)), then, from the next
+    // 4-byte boundary, one int per slot of the shape it was read through: the offset + 1 of the field's value (0: not
+    // sent). Reading a record is one pass over its bytes and one allocation; a value's end is found, and the value
+    // decoded, only when it is read. Fields the shape could not learn (beyond its bound) are found by scanning the JSON.
+    private byte[]? _data;
+    private int _jsonLength;
     private RecordShape? _shape;
-    private int[]? _slots;
     private bool _hasUnslotted;
+
+    /// <summary>The record's JSON as sent (empty for a record not read from a response).</summary>
+    private ReadOnlySpan<byte> Json => _data is { } data ? data.AsSpan(0, _jsonLength) : default;
     private Dictionary<string, JsonElement>? _overrides;
     private Dictionary<string, WireText>? _changes;
 
@@ -38,9 +43,9 @@ public sealed partial class WorkbooksRecord
         {
             var names = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            if (_json is { } json)
+            if (_data is not null)
             {
-                var reader = new Utf8JsonReader(json);
+                var reader = new Utf8JsonReader(Json);
                 reader.Read();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
@@ -110,22 +115,56 @@ public sealed partial class WorkbooksRecord
     private bool TryFindSent(string name, out ReadOnlySpan<byte> value)
     {
         value = default;
-        if (_json is not { } json)
+        if (_data is not { } data)
             return false;
+        var json = data.AsSpan(0, _jsonLength);
         var slot = _shape!.SlotOf(name);
-        if (slot >= 0 && slot * 2 < _slots!.Length)
+        var entry = TableStart(_jsonLength) + slot * sizeof(int);
+        if (slot >= 0 && entry < data.Length)
         {
-            var offset = _slots[slot * 2];
+            var offset = MemoryMarshal.Read<int>(data.AsSpan(entry));
             if (offset == 0)
                 return false;
-            value = json.AsSpan(offset - 1, _slots[slot * 2 + 1]);
+            var rest = json[(offset - 1)..];
+            value = rest[..ValueLength(rest)];
             return true;
         }
         return _hasUnslotted && TryScan(json, name, out value);
     }
 
+    private static int TableStart(int jsonLength) => (jsonLength + 3) & ~3;
+
+    /// <summary>Where a bare value stops: the delimiters that may follow a number or a literal in an object.</summary>
+    private static readonly SearchValues<byte> ValueEnds = SearchValues.Create(",}] \t\r\n"u8);
+
+    /// <summary>The length of the JSON value <paramref name="json"/> starts with (the record was validated when read).</summary>
+    private static int ValueLength(ReadOnlySpan<byte> json)
+    {
+        switch (json[0])
+        {
+            case (byte)'"':
+                // The closing quote is the first one not escaped; a backslash always escapes the byte after it.
+                var at = 1;
+                while (true)
+                {
+                    at += json[at..].IndexOfAny((byte)'"', (byte)'\\');
+                    if (json[at] == (byte)'"')
+                        return at + 1;
+                    at += 2;
+                }
+            case (byte)'{' or (byte)'[':
+                var reader = new Utf8JsonReader(json);
+                reader.Read();
+                reader.Skip();
+                return (int)reader.BytesConsumed;
+            default:
+                var end = json.IndexOfAny(ValueEnds);
+                return end < 0 ? json.Length : end;
+        }
+    }
+
     /// <summary>Finds a field by reading the record's JSON (the last occurrence wins, as with slots).</summary>
-    private static bool TryScan(byte[] json, string name, out ReadOnlySpan<byte> value)
+    private static bool TryScan(ReadOnlySpan<byte> json, string name, out ReadOnlySpan<byte> value)
     {
         value = default;
         var found = false;
@@ -139,7 +178,7 @@ public sealed partial class WorkbooksRecord
             reader.Skip();
             if (match)
             {
-                value = json.AsSpan(start, (int)reader.BytesConsumed - start);
+                value = json[start..(int)reader.BytesConsumed];
                 found = true;
             }
         }
@@ -158,8 +197,15 @@ public sealed partial class WorkbooksRecord
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new WorkbooksProtocolException($"Expected a record object, found {reader.TokenType}.");
         var start = checked((int)reader.TokenStartIndex);
+        // The table's arrays live in locals (never passed by reference) so the loop keeps them in registers; they are
+        // reloaded only after a lookup has learned a field. Offsets are gathered in a per-thread scratch table and
+        // copied behind the record's bytes at the end.
         var table = shape.Current;
-        var slots = new int[table.Count * 2];
+        var next = table.Next;
+        var names = table.Utf8;
+        var count = table.Count;
+        var offsets = t_offsets is { } scratch && scratch.Length >= count ? scratch : (t_offsets = new int[Math.Max(count, 64)]);
+        offsets.AsSpan(0, count).Clear();
         var previous = -1;
         var unslotted = false;
         long id = 0;
@@ -172,9 +218,20 @@ public sealed partial class WorkbooksRecord
                 break;
             // The field that followed the previous one last time, if its bytes match; else a lookup (which learns;
             // escaped names always take it, since the lookup unescapes).
-            var slot = table.Next[previous + 1];
-            if ((uint)slot >= (uint)table.Count || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(table.Utf8[slot]))
-                slot = shape.Find(ref reader, ref table, previous);
+            var slot = next[previous + 1];
+            if ((uint)slot >= (uint)count || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(names[slot]))
+            {
+                slot = shape.Find(ref reader, table, previous);
+                if (slot >= count)
+                {
+                    table = shape.Current;
+                    (next, names) = (table.Next, table.Utf8);
+                    if (table.Count > offsets.Length)
+                        offsets = t_offsets = Grow(offsets, table.Count);
+                    offsets.AsSpan(count, table.Count - count).Clear();
+                    count = table.Count;
+                }
+            }
             if (!reader.Read())
                 return false;
             var valueStart = (int)reader.TokenStartIndex;
@@ -197,22 +254,34 @@ public sealed partial class WorkbooksRecord
                 unslotted = true;
                 continue;
             }
-            if (slot * 2 >= slots.Length)
-                Array.Resize(ref slots, table.Count * 2);
-            slots[slot * 2] = valueStart - start + 1;
-            slots[slot * 2 + 1] = (int)reader.BytesConsumed - valueStart;
+            offsets[slot] = valueStart - start + 1;
             previous = slot;
         }
+        var length = (int)reader.BytesConsumed - start;
+        var tableStart = TableStart(length);
+        var data = new byte[tableStart + count * sizeof(int)];
+        buffer.Slice(start, length).CopyTo(data);
+        MemoryMarshal.AsBytes(offsets.AsSpan(0, count)).CopyTo(data.AsSpan(tableStart));
         record = new WorkbooksRecord
         {
-            _json = buffer[start..(int)reader.BytesConsumed].ToArray(),
+            _data = data,
+            _jsonLength = length,
             _shape = shape,
-            _slots = slots,
             _hasUnslotted = unslotted,
             Id = id,
             LockVersion = lockVersion,
         };
         return true;
+    }
+
+    [ThreadStatic]
+    private static int[]? t_offsets;
+
+    private static int[] Grow(int[] offsets, int length)
+    {
+        var larger = new int[Math.Max(length, offsets.Length * 2)];
+        offsets.CopyTo(larger, 0);
+        return larger;
     }
 
     private static bool TryGetInteger(ref Utf8JsonReader reader, out long value)

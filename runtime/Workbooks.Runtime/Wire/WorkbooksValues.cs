@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Workbooks;
 
@@ -142,24 +144,25 @@ public static class WorkbooksValues
     /// is made); false for anything else, which the general parser then reads.</summary>
     internal static bool TryParseDefaultDateTime(ReadOnlySpan<byte> utf8, out DateTimeOffset value)
     {
-        value = default;
-        if (utf8.Length != 28)
+        if (!TryParseDefaultFormat(utf8, out var clock))
+        {
+            value = default;
             return false;
-        Span<char> chars = stackalloc char[28];
-        for (var i = 0; i < 28; i++)
-            chars[i] = (char)utf8[i]; // non-ASCII bytes become chars no check below accepts
-        if (!TryParseDefaultFormat(chars, out var clock))
-            return false;
+        }
         value = new DateTimeOffset(clock, TimeSpan.Zero);
         return true;
     }
 
-    /// <summary><c>%a %b %d %H:%M:%S UTC %Y</c> at fixed positions; false (not an error) for anything else.</summary>
-    private static bool TryParseDefaultFormat(ReadOnlySpan<char> t, out DateTime clock)
+    /// <summary>
+    /// <c>%a %b %d %H:%M:%S UTC %Y</c> at fixed positions, in UTF-16 or UTF-8; false (not an error) for anything else.
+    /// Day and month names are matched as three ASCII letters in any case, without a table walk.
+    /// </summary>
+    private static bool TryParseDefaultFormat<T>(ReadOnlySpan<T> t, out DateTime clock) where T : unmanaged, IBinaryInteger<T>
     {
         clock = default;
-        if (t.Length != 28 || t[3] != ' ' || t[7] != ' ' || t[10] != ' ' || t[13] != ':' || t[16] != ':' || t[19] != ' '
-            || !t.Slice(20, 4).SequenceEqual("UTC ") || !IsDayName(t[..3]) || MonthOf(t.Slice(4, 3)) is not { } month
+        if (t.Length != 28 || At(t, 3) != ' ' || At(t, 7) != ' ' || At(t, 10) != ' ' || At(t, 13) != ':' || At(t, 16) != ':'
+            || At(t, 19) != ' ' || At(t, 20) != 'U' || At(t, 21) != 'T' || At(t, 22) != 'C' || At(t, 23) != ' '
+            || !IsDayName(Letters(t, 0)) || MonthOf(Letters(t, 4)) is not (> 0 and var month)
             || !TwoDigits(t, 8, out var day) || !TwoDigits(t, 11, out var hour) || !TwoDigits(t, 14, out var minute)
             || !TwoDigits(t, 17, out var second) || !TwoDigits(t, 24, out var century) || !TwoDigits(t, 26, out var yy))
             return false;
@@ -170,11 +173,34 @@ public static class WorkbooksValues
         return true;
     }
 
-    private static bool TwoDigits(ReadOnlySpan<char> t, int at, out int value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int At<T>(ReadOnlySpan<T> t, int at) where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(t[at]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TwoDigits<T>(ReadOnlySpan<T> t, int at, out int value) where T : unmanaged, IBinaryInteger<T>
     {
-        value = (t[at] - '0') * 10 + (t[at + 1] - '0');
-        return char.IsAsciiDigit(t[at]) && char.IsAsciiDigit(t[at + 1]);
+        int tens = At(t, at) - '0', units = At(t, at + 1) - '0';
+        value = tens * 10 + units;
+        return (uint)tens <= 9 && (uint)units <= 9;
     }
+
+    /// <summary>Three ASCII letters at <paramref name="at"/>, lower-cased and packed into one int; 0 when any is not
+    /// an ASCII letter.</summary>
+    private static int Letters<T>(ReadOnlySpan<T> t, int at) where T : unmanaged, IBinaryInteger<T>
+    {
+        int a = At(t, at) | 0x20, b = At(t, at + 1) | 0x20, c = At(t, at + 2) | 0x20;
+        return (uint)(a - 'a') <= 'z' - 'a' && (uint)(b - 'a') <= 'z' - 'a' && (uint)(c - 'a') <= 'z' - 'a' ? a << 16 | b << 8 | c : 0;
+    }
+
+    private static int Pack(string three) => three[0] << 16 | three[1] << 8 | three[2];
+
+    private static readonly int[] MonthLetters = [.. MonthFull.Select(m => Pack(m.ToLowerInvariant()))];
+
+    private static readonly int[] DayLetters = [.. DayFull.Select(d => Pack(d.ToLowerInvariant()))];
+
+    private static int MonthOf(int letters) => letters == 0 ? 0 : Array.IndexOf(MonthLetters, letters) + 1;
+
+    private static bool IsDayName(int letters) => letters != 0 && Array.IndexOf(DayLetters, letters) >= 0;
 
     /// <summary>Parses <c>[weekday] month day [time] [zone] year</c> or <c>day month year [time] [zone]</c>, in any order.</summary>
     private static bool TryParseTextual(ReadOnlySpan<char> t, out DateTime clock, out TimeSpan offset, out bool hadTime)

@@ -40,6 +40,27 @@ public sealed class RecordShapeTests
     }
 
     [Fact]
+    public async Task FieldsAreFoundByValueNotByTheInstanceOfTheirName()
+    {
+        // Lookups remember name instances; a name built at run time, or one that shares a cache entry, still finds
+        // its own field.
+        var names = Enumerable.Range(0, 300).Select(i => "f" + i).ToArray();
+        var shape = new RecordShape(names);
+        var json = "{\"data\":[{\"id\":1," + string.Join(",", names.Select((n, i) => $"\"{n}\":{i}")) + "}]}";
+        var record = (await Read(json, new WorkbooksRecordReader(shape))).Single();
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                Assert.Equal(i, record.GetInt64(names[i]));
+                Assert.Equal(i, record.GetInt64(new string(names[i].AsSpan())));
+            }
+        }
+        Assert.Null(record.GetString("f300"));
+        Assert.Null(record.GetString(new string("f300".AsSpan())));
+    }
+
+    [Fact]
     public async Task EscapedPropertyNamesMatchTheirUnescapedField()
     {
         var shape = new RecordShape(["name", "main_location[email]"]);
@@ -139,6 +160,12 @@ public sealed class RecordShapeTests
     [InlineData("Mon Nov  3 10:00:00 UTC 2026")]
     [InlineData("Mon Nov 23 10:00:00 UTC 20x6")]
     [InlineData("2026-11-23T10:00:00Z")]
+    [InlineData("mon nov 23 10:00:00 UTC 2026")]
+    [InlineData("MON NOV 23 10:00:00 UTC 2026")]
+    [InlineData("Mxn Nov 23 10:00:00 UTC 2026")]
+    [InlineData("Mon Nox 23 10:00:00 UTC 2026")]
+    [InlineData("Mon N\u00f6v 23 10:00:00 UTC 2026")]
+    [InlineData("Mon Nov 23 10:00:00 utc 2026")]
     public async Task DateTimesReadFromBytesAgreeWithTheGeneralParser(string text)
     {
         var record = (await Read("{\"data\":[{\"id\":1,\"at\":\"" + text + "\"}]}", new WorkbooksRecordReader(new RecordShape(["at"])))).Single();
@@ -146,5 +173,67 @@ public sealed class RecordShapeTests
             Assert.Equal(expected, record.GetDateTime("at"));
         else
             Assert.Throws<WorkbooksProtocolException>(() => record.GetDateTime("at"));
+    }
+
+    [Fact]
+    public async Task EveryKindOfValueIsKeptExactlyAsSentWhateverTheWhitespace()
+    {
+        // Values are found by their start offset alone: each kind must end where the JSON says it does.
+        var record = """
+            {
+              "id" : 7 ,
+              "plain" : "text",
+              "empty" : "",
+              "quote" : "say \"hi\"",
+              "backslash_last" : "ends with \\",
+              "escaped_quote_after_backslash" : "\\\"",
+              "unicode" : "\u00e9t\u00e9 café",
+              "braces_in_text" : "} ] , {",
+              "negative" : -12.5e+3,
+              "zero":0,
+              "yes" : true,
+              "no":false,
+              "nothing" : null,
+              "object" : { "a" : [ 1, "}" ], "b" : { } },
+              "array" : [ "x", [ ], { "c": null } ],
+              "last_number" : 42
+            }
+            """;
+        var names = new[] { "plain", "empty", "quote", "backslash_last", "escaped_quote_after_backslash", "unicode", "braces_in_text",
+            "negative", "zero", "yes", "no", "nothing", "object", "array", "last_number" };
+        using var expected = JsonDocument.Parse(record);
+        foreach (var shape in new[] { new RecordShape(names), RecordShape.Learning(), new RecordShape([], maxLearnedFields: 0) })
+        {
+            foreach (var chunk in new[] { 1, 5, int.MaxValue })
+            {
+                var read = (await Read("{\"data\":[" + record + "]}", new WorkbooksRecordReader(shape), chunk)).Single();
+                Assert.Equal(7, read.Id);
+                foreach (var name in names)
+                {
+                    Assert.True(read.TryGetRaw(name, out var raw), name);
+                    Assert.Equal(expected.RootElement.GetProperty(name).GetRawText(), raw.GetRawText());
+                }
+                Assert.Equal("say \"hi\"", read.GetString("quote"));
+                Assert.Equal("ends with \\", read.GetString("backslash_last"));
+                Assert.Equal("\\\"", read.GetString("escaped_quote_after_backslash"));
+                Assert.Equal("été café", read.GetString("unicode"));
+                Assert.Equal(-12500m, read.GetDecimal("negative"));
+                Assert.Equal(42, read.GetInt64("last_number"));
+                Assert.True(read.GetBoolean("yes"));
+                Assert.Null(read.GetString("nothing"));
+                Assert.Equal(["x", "[]", "{\"c\":null}"], read.GetArray("array")!.Select(v => v.Replace(" ", "", StringComparison.Ordinal)));
+                using var written = JsonDocument.Parse(Write(read));
+                Assert.Equal(expected.RootElement.EnumerateObject().Select(p => (p.Name, p.Value.GetRawText().Replace(" ", "", StringComparison.Ordinal))),
+                    written.RootElement.EnumerateObject().Select(p => (p.Name, p.Value.GetRawText().Replace(" ", "", StringComparison.Ordinal))));
+            }
+        }
+    }
+
+    private static string Write(WorkbooksRecord record)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+            record.WriteTo(writer);
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
