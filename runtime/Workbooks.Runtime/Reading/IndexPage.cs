@@ -188,6 +188,9 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
     {
         record = default;
         var buffer = _buffer.AsSpan(_start, _end - _start);
+        if (_afterScannedRecord && Success != false && _recordReader is IBufferedRecordReader<T> buffered
+            && TryScanNextRecord(buffered, buffer, out record) is { } fast)
+            return fast;
         var reader = new Utf8JsonReader(buffer, isFinalBlock: false, _state);
         Step step;
         try
@@ -199,9 +202,61 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
             throw new WorkbooksProtocolException(
                 $"The index response is not valid JSON (near byte {_offset + _start + reader.BytesConsumed}): {ex.Message}", ex);
         }
-        _start += (int)reader.BytesConsumed;
-        _state = reader.CurrentState;
+        if (_resumeAt >= 0)
+        {
+            // A record was scanned without the reader: resume just after it, in the state a reader is in after any
+            // record of the data array.
+            _start += _resumeAt;
+            _state = _bareArray ? AfterRecordInBareArray : AfterRecordInData;
+            _resumeAt = -1;
+            _afterScannedRecord = true;
+        }
+        else
+        {
+            _start += (int)reader.BytesConsumed;
+            _state = reader.CurrentState;
+            _afterScannedRecord = false;
+        }
         return step;
+    }
+
+    /// <summary>Whether the buffer resumes just after a scanned record (the reader's state is then the template).</summary>
+    private bool _afterScannedRecord;
+
+    /// <summary>
+    /// Between scanned records no reader is needed: a comma and the next record's <c>{</c> (with any whitespace) start
+    /// the next scan. Null when anything else follows (the end of the array, or bytes yet to arrive before the
+    /// record): the reader then takes over from the same place.
+    /// </summary>
+    private Step? TryScanNextRecord(IBufferedRecordReader<T> buffered, ReadOnlySpan<byte> buffer, out T? record)
+    {
+        record = default;
+        var at = JsonScan.SkipWhitespace(buffer, 0);
+        if (at >= buffer.Length || buffer[at] != (byte)',')
+            return null;
+        at = JsonScan.SkipWhitespace(buffer, at + 1);
+        if (at >= buffer.Length || buffer[at] != (byte)'{')
+            return null;
+        if (!TryReadBuffered(buffered, buffer, at, out record, out var end))
+            return Step.NeedMore;
+        _start += end;
+        RecordCount++;
+        return Step.Record;
+    }
+
+    /// <summary>Where the buffer resumes after a record scanned by an <see cref="IBufferedRecordReader{T}"/> (-1: the
+    /// reader's own position).</summary>
+    private int _resumeAt = -1;
+
+    private static readonly JsonReaderState AfterRecordInData = StateAfter("{\"data\":[{}"u8);
+
+    private static readonly JsonReaderState AfterRecordInBareArray = StateAfter("[{}"u8);
+
+    private static JsonReaderState StateAfter(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, default);
+        while (reader.Read()) { }
+        return reader.CurrentState;
     }
 
     private Step Advance(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, out T? record)
@@ -260,12 +315,14 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
                             $"Record {RecordCount} of the index response is a {reader.TokenType}, not an object.");
                     if (Success != false && _recordReader is IBufferedRecordReader<T> buffered)
                     {
-                        // One pass: the reader says when the buffer ends inside the record, and is restarted with more.
-                        if (!TryReadBuffered(buffered, buffer, ref reader, out record))
+                        // One pass: the record reader scans the record itself and says when the buffer ends inside it;
+                        // the page then resumes after the record (or from the checkpoint, with more bytes).
+                        if (!TryReadBuffered(buffered, buffer, (int)reader.TokenStartIndex, out record, out var end))
                         {
                             reader = checkpoint;
                             return Step.NeedMore;
                         }
+                        _resumeAt = end;
                         RecordCount++;
                         return Step.Record;
                     }
@@ -291,11 +348,16 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
         }
     }
 
-    private bool TryReadBuffered(IBufferedRecordReader<T> buffered, ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, out T? record)
+    private bool TryReadBuffered(IBufferedRecordReader<T> buffered, ReadOnlySpan<byte> buffer, int start, out T? record, out int end)
     {
         try
         {
-            return buffered.TryRead(buffer, ref reader, out record);
+            return buffered.TryRead(buffer, start, out record, out end);
+        }
+        catch (RecordSyntaxException ex)
+        {
+            throw new WorkbooksProtocolException(
+                $"The index response is not valid JSON (near byte {_offset + _start + ex.Position}, in record {RecordCount}): {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
         {

@@ -99,15 +99,16 @@ public sealed class RecordShape
     private sealed record KnownName(string Name, int Slot);
 
     /// <summary>
-    /// The slot of the property name the reader is on, when the predicted one (checked by the caller, on the hot path)
-    /// did not match: a lookup, learning the name when there is room, remembered as the prediction after
-    /// <paramref name="previous"/> in <paramref name="table"/> (or a newer table when the name was just learned). -1 when
-    /// the name is not known and cannot be learned; a slot at or beyond the table's count means the caller should
-    /// reload <see cref="Current"/>.
+    /// The slot of a property name (<paramref name="quotedName"/>: its JSON string token, quotes included), when the
+    /// predicted one (checked by the caller, on the hot path) did not match: a lookup, learning the name when there is
+    /// room, remembered as the prediction after <paramref name="previous"/> in <paramref name="table"/> (or a newer table
+    /// when the name was just learned). -1 when the name is not known and cannot be learned; a slot at or beyond the
+    /// table's count means the caller should reload <see cref="Current"/>.
     /// </summary>
-    internal int Find(ref Utf8JsonReader reader, Table table, int previous)
+    /// <exception cref="InvalidOperationException">The name is not valid UTF-8 or has an invalid escape.</exception>
+    internal int Find(ReadOnlySpan<byte> quotedName, Table table, int previous)
     {
-        var slot = Lookup(ref reader);
+        var slot = Lookup(quotedName);
         if (slot >= table.Count)
             table = Current;
         if (slot >= 0)
@@ -115,10 +116,13 @@ public sealed class RecordShape
         return slot;
     }
 
-    private int Lookup(ref Utf8JsonReader reader)
+    private int Lookup(ReadOnlySpan<byte> quotedName)
     {
-        // Unescaped or not, a name never decodes to more UTF-16 chars than it has bytes.
-        var length = reader.ValueSpan.Length;
+        // The reader unescapes and validates the name exactly as it would anywhere else in a document. Unescaped or not,
+        // a name never decodes to more UTF-16 chars than it has bytes.
+        var reader = new Utf8JsonReader(quotedName);
+        reader.Read();
+        var length = quotedName.Length;
         char[]? rented = null;
         Span<char> chars = length <= MaxStackName ? stackalloc char[MaxStackName] : (rented = ArrayPool<char>.Shared.Rent(length));
         try

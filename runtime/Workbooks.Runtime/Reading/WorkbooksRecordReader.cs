@@ -21,8 +21,8 @@ public sealed class WorkbooksRecordReader : IWorkbooksRecordReader<WorkbooksReco
     /// <inheritdoc />
     public WorkbooksRecord Read(ref Utf8JsonReader reader) => WorkbooksRecord.ReadFrom(ref reader, Shape);
 
-    bool IBufferedRecordReader<WorkbooksRecord>.TryRead(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, [MaybeNullWhen(false)] out WorkbooksRecord record) =>
-        WorkbooksRecord.TryRead(buffer, ref reader, Shape, out record);
+    bool IBufferedRecordReader<WorkbooksRecord>.TryRead(ReadOnlySpan<byte> buffer, int start, [MaybeNullWhen(false)] out WorkbooksRecord record, out int end) =>
+        WorkbooksRecord.TryRead(buffer, start, Shape, out record, out end);
 }
 
 /// <summary>
@@ -31,7 +31,8 @@ public sealed class WorkbooksRecordReader : IWorkbooksRecordReader<WorkbooksReco
 /// </summary>
 internal interface IBufferedRecordReader<T>
 {
-    /// <summary>Reads a record from <paramref name="buffer"/>, the bytes <paramref name="reader"/> reads; the reader is on
-    /// its StartObject and is left on its EndObject. False when the buffer ends before the record.</summary>
-    bool TryRead(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, [MaybeNullWhen(false)] out T record);
+    /// <summary>Reads the record object that starts at <paramref name="start"/> in <paramref name="buffer"/>; on success
+    /// <paramref name="end"/> is the index just past it. False when the buffer ends before the record.</summary>
+    /// <exception cref="RecordSyntaxException">The record is not valid JSON.</exception>
+    bool TryRead(ReadOnlySpan<byte> buffer, int start, [MaybeNullWhen(false)] out T record, out int end);
 }

@@ -30,9 +30,9 @@ public sealed class EntityReader<T> : IWorkbooksRecordReader<T>, IBufferedRecord
     /// <inheritdoc />
     public T Read(ref Utf8JsonReader reader) => _wrap(WorkbooksRecord.ReadFrom(ref reader, Shape));
 
-    bool IBufferedRecordReader<T>.TryRead(ReadOnlySpan<byte> buffer, ref Utf8JsonReader reader, [MaybeNullWhen(false)] out T record)
+    bool IBufferedRecordReader<T>.TryRead(ReadOnlySpan<byte> buffer, int start, [MaybeNullWhen(false)] out T record, out int end)
     {
-        if (WorkbooksRecord.TryRead(buffer, ref reader, Shape, out var read))
+        if (WorkbooksRecord.TryRead(buffer, start, Shape, out var read, out end))
         {
             record = _wrap(read);
             return true;
