@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
@@ -125,43 +124,15 @@ public sealed partial class WorkbooksRecord
             var offset = MemoryMarshal.Read<int>(data.AsSpan(entry));
             if (offset == 0)
                 return false;
+            // The record was scanned when read, so its value ends where the same scan says.
             var rest = json[(offset - 1)..];
-            value = rest[..ValueLength(rest)];
+            value = rest[..JsonScan.SkipValue(rest, 0)];
             return true;
         }
         return _hasUnslotted && TryScan(json, name, out value);
     }
 
     private static int TableStart(int jsonLength) => (jsonLength + 3) & ~3;
-
-    /// <summary>Where a bare value stops: the delimiters that may follow a number or a literal in an object.</summary>
-    private static readonly SearchValues<byte> ValueEnds = SearchValues.Create(",}] \t\r\n"u8);
-
-    /// <summary>The length of the JSON value <paramref name="json"/> starts with (the record was validated when read).</summary>
-    private static int ValueLength(ReadOnlySpan<byte> json)
-    {
-        switch (json[0])
-        {
-            case (byte)'"':
-                // The closing quote is the first one not escaped; a backslash always escapes the byte after it.
-                var at = 1;
-                while (true)
-                {
-                    at += json[at..].IndexOfAny((byte)'"', (byte)'\\');
-                    if (json[at] == (byte)'"')
-                        return at + 1;
-                    at += 2;
-                }
-            case (byte)'{' or (byte)'[':
-                var reader = new Utf8JsonReader(json);
-                reader.Read();
-                reader.Skip();
-                return (int)reader.BytesConsumed;
-            default:
-                var end = json.IndexOfAny(ValueEnds);
-                return end < 0 ? json.Length : end;
-        }
-    }
 
     /// <summary>Finds a field by reading the record's JSON (the last occurrence wins, as with slots).</summary>
     private static bool TryScan(ReadOnlySpan<byte> json, string name, out ReadOnlySpan<byte> value)
