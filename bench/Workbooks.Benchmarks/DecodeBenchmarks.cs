@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Workbooks.Reading;
 
 namespace Workbooks.Benchmarks;
 
@@ -44,7 +43,7 @@ public class DecodeBenchmarks
                 record.GetValueOrDefault("person_last_name") as string,
                 record.GetValueOrDefault("main_location[email]") as string,
                 record.GetValueOrDefault("employer_link") is { } e and not "" ? Convert.ToInt64(e, CultureInfo.InvariantCulture) : null,
-                record.GetValueOrDefault("updated_at") is string u && Workbooks.WorkbooksValues.TryParseDateTime(u, out var at) ? at : null);
+                record.GetValueOrDefault("updated_at") is string u && Workbooks.Records.WorkbooksValues.TryParseDateTime(u, out var at) ? at : null);
         }
         return sum;
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Workbooks.Wire;
 
 namespace Workbooks.Benchmarks;
 

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Sample.Crm;
 using Workbooks.Emulator;
-using Workbooks.Wire;
 
 namespace Workbooks.Benchmarks;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Workbooks.Transport;
 
 namespace Workbooks;
 
@@ -78,7 +79,7 @@ public class WorkbooksLoginException : WorkbooksException
 public sealed class WorkbooksDatabaseSelectionRequiredException : WorkbooksLoginException
 {
     /// <summary>Creates the exception.</summary>
-    public WorkbooksDatabaseSelectionRequiredException(string message, HttpStatusCode? status, IReadOnlyList<Reading.LoginDatabase> databases, int? defaultDatabaseId)
+    public WorkbooksDatabaseSelectionRequiredException(string message, HttpStatusCode? status, IReadOnlyList<LoginDatabase> databases, int? defaultDatabaseId)
         : base(message, status, "no_database_selection_made", message)
     {
         Databases = databases;
@@ -86,7 +87,7 @@ public sealed class WorkbooksDatabaseSelectionRequiredException : WorkbooksLogin
     }
 
     /// <summary>The databases the credentials give access to.</summary>
-    public IReadOnlyList<Reading.LoginDatabase> Databases { get; }
+    public IReadOnlyList<LoginDatabase> Databases { get; }
 
     /// <summary>The database most recently used in the Workbooks Desktop (a hint, not a choice).</summary>
     public int? DefaultDatabaseId { get; }
@@ -176,7 +177,7 @@ public enum LoginFailureReason
 }
 
 /// <summary>Maps failure_reason text to <see cref="LoginFailureReason"/>.</summary>
-public static class LoginFailureReasons
+internal static class LoginFailureReasons
 {
     private static readonly Dictionary<string, LoginFailureReason> ByText = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Workbooks.Reading;
+using Workbooks.Changes;
+using Workbooks.Filters;
+using Workbooks.Query;
+using Workbooks.Records;
 using Workbooks.Transport;
 
 namespace Workbooks;
@@ -170,15 +173,21 @@ public sealed partial class WorkbooksSession
 
 public sealed partial class WorkbooksSession
 {
-    /// <summary>An index query over a record type's endpoint, reading untyped records.</summary>
+    /// <summary>The untyped query root of a record type: every record as a <see cref="WorkbooksRecord"/>, fields named by their wire names.</summary>
     /// <param name="controllerPath">The endpoint, e.g. <c>crm/people</c> (a record type's controller_path).</param>
-    public WorkbooksQuery<WorkbooksRecord> Records(string controllerPath) => Records(controllerPath, RecordBindings.Untyped);
+    public WorkbooksEndpoint<WorkbooksRecord, RecordFields> Records(string controllerPath) =>
+        new(this, controllerPath, RecordFields.Root, UntypedRecords.Reader);
 
-    /// <summary>An index query reading records with a specific binding (generated code passes its own).</summary>
-    public WorkbooksQuery<T> Records<T>(string controllerPath, RecordBinding<T> binding)
+    /// <summary>An untyped change set over a record type's endpoint.</summary>
+    /// <param name="controllerPath">The endpoint, e.g. <c>crm/people</c>.</param>
+    public WorkbooksChangeSet Changes(string controllerPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(controllerPath);
-        ArgumentNullException.ThrowIfNull(binding);
-        return new WorkbooksQuery<T>(this, controllerPath, binding);
+        return new WorkbooksChangeSet(this, controllerPath);
     }
 }
+
+/// <summary>A PDF template offered when a document has several (<c>{id, name}</c>).</summary>
+/// <param name="Id">The id to pass as the <c>template</c> parameter.</param>
+/// <param name="Name">Its name, e.g. <c>Portrait</c>.</param>
+public sealed record PdfTemplate(long Id, string? Name);

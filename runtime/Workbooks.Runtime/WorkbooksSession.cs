@@ -1,5 +1,4 @@
 using System.Net;
-using Workbooks.Reading;
 using Workbooks.Transport;
 
 namespace Workbooks;
@@ -33,7 +32,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
     public string? SessionId => Pipeline.Session.SessionId;
 
     /// <summary>The latest login response (null in API-key-per-request mode).</summary>
-    public LoginResponse? Login { get; private set; }
+    internal LoginResponse? Login { get; private set; }
 
     /// <summary>The database this session works in, as the login reported it.</summary>
     public int? LogicalDatabaseId => Login?.LogicalDatabaseId;

@@ -4,6 +4,8 @@
 using System.Diagnostics;
 using Sample.Crm;
 using Workbooks;
+using Workbooks.Changes;
+using Workbooks.Query;
 using Workbooks.Emulator;
 
 var clock = Stopwatch.StartNew();

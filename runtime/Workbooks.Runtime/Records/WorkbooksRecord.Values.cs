@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace Workbooks;
+namespace Workbooks.Records;
 
 /// <summary>Typed access to fields: getters parse what the service sent (or a pending change); setters format changes.</summary>
 public sealed partial class WorkbooksRecord

@@ -2,9 +2,8 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Workbooks.Reading;
 
-namespace Workbooks;
+namespace Workbooks.Records;
 
 /// <summary>
 /// An untyped record as the service sent it: every field is kept (unknown ones included) and written back unchanged
@@ -352,7 +351,7 @@ public sealed partial class WorkbooksRecord
 }
 
 /// <summary>A value in wire form: the formatted text the service accepts, or null (<c>:null_value:</c>).</summary>
-public readonly record struct WireText
+internal readonly record struct WireText
 {
     private WireText(string? text) => Text = text;
 

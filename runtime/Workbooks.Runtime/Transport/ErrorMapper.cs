@@ -1,5 +1,4 @@
 using System.Net;
-using Workbooks.Reading;
 
 namespace Workbooks.Transport;
 

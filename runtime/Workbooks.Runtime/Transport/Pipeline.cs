@@ -6,7 +6,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Workbooks.Wire;
 
 namespace Workbooks.Transport;
 

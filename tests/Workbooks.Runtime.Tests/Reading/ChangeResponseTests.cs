@@ -1,5 +1,4 @@
 using System.Text;
-using Workbooks.Reading;
 
 namespace Workbooks.Runtime.Tests.Reading;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Workbooks.Reading;
 
 namespace Workbooks.Runtime.Tests.Reading;
 
@@ -332,7 +331,7 @@ public sealed class IndexPageReaderTests
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private sealed class NameReader : IWorkbooksRecordReader<string>
+    private sealed class NameReader : IRecordReader<string>
     {
         public string Read(ref Utf8JsonReader reader)
         {
@@ -351,7 +350,7 @@ public sealed class IndexPageReaderTests
         }
     }
 
-    private sealed class ThrowingIdReader : IWorkbooksRecordReader<long>
+    private sealed class ThrowingIdReader : IRecordReader<long>
     {
         public long Read(ref Utf8JsonReader reader)
         {

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Workbooks.Reading;
 
 namespace Workbooks.Runtime.Tests.Reading;
 

@@ -1,6 +1,5 @@
 using Workbooks.Emulator;
-using Workbooks.Wire;
-using static Workbooks.Wire.WorkbooksFilter;
+using static Workbooks.Filters.WorkbooksFilter;
 
 namespace Workbooks.Runtime.Tests.Records;
 

@@ -1,6 +1,5 @@
 using Workbooks.Emulator;
-using Workbooks.Wire;
-using static Workbooks.Wire.WorkbooksFilter;
+using static Workbooks.Filters.WorkbooksFilter;
 
 namespace Workbooks.Runtime.Tests.Records;
 
@@ -43,7 +42,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task SortedQueriesPageByOffsetInTheRequestedOrder()
     {
-        var records = await _session.Records("crm/people").OrderBy("person_last_name", descending: true).ThenBy("id").PageSize(50).Take(120).ToListAsync();
+        var records = await _session.Records("crm/people").OrderByDescending("person_last_name").ThenBy("id").PageSize(50).Take(120).ToListAsync();
         Assert.Equal(120, records.Count);
         var keys = records.Select(r => (r.GetString("person_last_name")!, r.Id)).ToArray();
         Assert.Equal(keys.OrderByDescending(k => k.Item1, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Id), keys);

@@ -1,6 +1,4 @@
 using Workbooks.Emulator;
-using Workbooks.Reading;
-using Workbooks.Typed;
 
 namespace Workbooks.Runtime.Tests.Typed;
 
@@ -17,7 +15,7 @@ public sealed class HandPerson : WorkbooksEntity
 
     public static RecordShape Shape { get; } = new(["name", "person_last_name", "employer_link", "updated_at", "refcode", "main_location"],
         notCreateable: ["main_location", "updated_at"], notUpdateable: ["refcode", "updated_at"]);
-    public static EntityReader<HandPerson> Reader { get; } = new(Shape, static r => new HandPerson(r));
+    public static RecordReader<HandPerson> Reader { get; } = new(Shape, static r => new HandPerson(r), static p => p.Record);
 }
 
 public sealed class HandOrganisationFields(FieldPath path)
@@ -78,8 +76,8 @@ public sealed class TypedApiTests : IAsyncLifetime
         var typed = await _people.Where(p => p.PersonLastName.StartsWith("G") && p.NoEmailSoliciting == false)
             .OrderByDescending(p => p.PersonLastName).ThenBy(p => p.Id).Take(50).ToListAsync();
         var untyped = await _session.Records("crm/people")
-            .Where(global::Workbooks.Wire.WorkbooksFilter.Field("person_last_name").StartsWith("G") & global::Workbooks.Wire.WorkbooksFilter.Field("no_email_soliciting").IsFalse())
-            .OrderBy("person_last_name", descending: true).ThenBy("id").Take(50).ToListAsync();
+            .Where(WorkbooksFilter.Field("person_last_name").StartsWith("G") & WorkbooksFilter.Field("no_email_soliciting").IsFalse())
+            .OrderByDescending("person_last_name").ThenBy("id").Take(50).ToListAsync();
         Assert.NotEmpty(typed);
         Assert.Equal(untyped.Select(r => r.Id), typed.Select(p => p.Id));
         Assert.All(typed, p => Assert.StartsWith("G", p.PersonLastName, StringComparison.Ordinal));

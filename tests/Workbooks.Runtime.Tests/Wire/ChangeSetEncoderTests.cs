@@ -1,4 +1,3 @@
-using Workbooks.Wire;
 
 namespace Workbooks.Runtime.Tests.Wire;
 

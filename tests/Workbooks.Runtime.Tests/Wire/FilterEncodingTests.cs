@@ -1,5 +1,4 @@
-using Workbooks.Wire;
-using static Workbooks.Wire.WorkbooksFilter;
+using static Workbooks.Filters.WorkbooksFilter;
 
 namespace Workbooks.Runtime.Tests.Wire;
 
@@ -104,11 +103,11 @@ public class FilterEncodingTests
     [Fact]
     public void Typed_values_are_formatted_for_the_wire()
     {
-        Assert.Equal("1", Field("is_deleted").Equal(true).Criteria);
-        Assert.Equal("Fri Sep 07 14:00:00 UTC 2012", Field("updated_at").GreaterThan(new DateTimeOffset(2012, 9, 7, 14, 0, 0, TimeSpan.Zero)).Criteria);
-        Assert.Equal("2 May 2010", Field("due_date").GreaterThanOrEqual(new DateOnly(2010, 5, 2)).Criteria);
-        Assert.Equal("JSON([2023-12-01,2023-12-31])", Field("due_date").Between(new DateOnly(2023, 12, 1), new DateOnly(2023, 12, 31)).Criteria);
-        Assert.Equal("not_between", Field("size").NotBetween(1m, 2m).Operator.ToWire());
+        Assert.Equal("1", ((FilterCondition)Field("is_deleted").Equal(true)).Criteria);
+        Assert.Equal("Fri Sep 07 14:00:00 UTC 2012", ((FilterCondition)Field("updated_at").GreaterThan(new DateTimeOffset(2012, 9, 7, 14, 0, 0, TimeSpan.Zero))).Criteria);
+        Assert.Equal("2 May 2010", ((FilterCondition)Field("due_date").GreaterThanOrEqual(new DateOnly(2010, 5, 2))).Criteria);
+        Assert.Equal("JSON([2023-12-01,2023-12-31])", ((FilterCondition)Field("due_date").Between(new DateOnly(2023, 12, 1), new DateOnly(2023, 12, 31))).Criteria);
+        Assert.Equal("not_between", ((FilterCondition)Field("size").NotBetween(1m, 2m)).Operator.ToWire());
         Assert.Throws<ArgumentException>(() => Field("x").Between("a,b", "c"));
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using Workbooks.Wire;
 
 namespace Workbooks.Runtime.Tests.Wire;
 

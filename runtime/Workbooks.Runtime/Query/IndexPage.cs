@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Workbooks.Records;
+using Workbooks.Transport;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Query;
 
 /// <summary>Streams the records of index (GET) responses.</summary>
-public static class IndexPageReader
+internal static class IndexPageReader
 {
     /// <summary>The buffer size a page starts with.</summary>
     public const int DefaultInitialBufferSize = 64 * 1024;
@@ -22,7 +24,7 @@ public static class IndexPageReader
     /// <param name="initialBufferSize">The size of the pooled buffer the body is read through.</param>
     /// <param name="maxBufferSize">The size the buffer may grow to when a single record does not fit.</param>
     /// <typeparam name="T">The record type.</typeparam>
-    public static IndexPage<T> Read<T>(Stream body, IWorkbooksRecordReader<T> recordReader,
+    public static IndexPage<T> Read<T>(Stream body, IRecordReader<T> recordReader,
         int initialBufferSize = DefaultInitialBufferSize, int maxBufferSize = DefaultMaxBufferSize)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -45,14 +47,14 @@ public static class IndexPageReader
 /// once.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class IndexPage<T> : IAsyncEnumerable<T>
+internal sealed class IndexPage<T> : IAsyncEnumerable<T>
 {
     private enum Phase { Start, Envelope, Data, Done }
 
     private enum Step { Record, NeedMore, Done }
 
     private readonly Stream _body;
-    private readonly IWorkbooksRecordReader<T> _recordReader;
+    private readonly IRecordReader<T> _recordReader;
     private readonly int _initialBufferSize;
     private readonly int _maxBufferSize;
     private int _enumerated;
@@ -66,7 +68,7 @@ public sealed class IndexPage<T> : IAsyncEnumerable<T>
     private bool _bareArray;
     private JsonElement? _errors;
 
-    internal IndexPage(Stream body, IWorkbooksRecordReader<T> recordReader, int initialBufferSize, int maxBufferSize)
+    internal IndexPage(Stream body, IRecordReader<T> recordReader, int initialBufferSize, int maxBufferSize)
     {
         _body = body;
         _recordReader = recordReader;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Workbooks.Reading;
+using Workbooks.Filters;
+using Workbooks.Records;
 using Workbooks.Transport;
-using Workbooks.Wire;
 
-namespace Workbooks;
+namespace Workbooks.Changes;
 
 /// <summary>What became of one object of a change set.</summary>
 public enum ChangeOutcome
@@ -313,16 +313,5 @@ public sealed class WorkbooksChangeSet
             }
         }
         return applied;
-    }
-}
-
-public sealed partial class WorkbooksSession
-{
-    /// <summary>A change set over a record type's endpoint.</summary>
-    /// <param name="controllerPath">The endpoint, e.g. <c>crm/people</c>.</param>
-    public WorkbooksChangeSet Changes(string controllerPath)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(controllerPath);
-        return new WorkbooksChangeSet(this, controllerPath);
     }
 }

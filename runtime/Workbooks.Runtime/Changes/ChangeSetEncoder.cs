@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Workbooks.Records;
 
-namespace Workbooks.Wire;
+namespace Workbooks.Changes;
 
 /// <summary>What a change set does to one object (<c>__method[]</c>).</summary>
 public enum ChangeKind
@@ -21,7 +22,7 @@ public enum ChangeKind
 /// A field mapped to null is sent as <c>:no_value:</c> (left unchanged); <see cref="WireText.Null"/> is sent as
 /// <c>:null_value:</c> (cleared).
 /// </summary>
-public sealed class ChangeOperation
+internal sealed class ChangeOperation
 {
     private readonly List<KeyValuePair<string, WireText?>> _fields;
 
@@ -85,7 +86,7 @@ public sealed class ChangeOperation
 /// per object <c>__method[]</c>, <c>id[]</c>, <c>lock_version[]</c> and every field named by any object of the batch
 /// (ordinal order), with <c>:no_value:</c> where an object does not set it and <c>:null_value:</c> to clear it.
 /// </summary>
-public static class ChangeSetEncoder
+internal static class ChangeSetEncoder
 {
     /// <summary>The most objects the service accepts in one request.</summary>
     public const int DefaultMaxObjects = 100;

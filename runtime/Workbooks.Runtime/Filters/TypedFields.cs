@@ -1,7 +1,4 @@
-using System.Globalization;
-using Workbooks.Wire;
-
-namespace Workbooks.Typed;
+namespace Workbooks.Filters;
 
 /// <summary>A field of a generated filter shape: its wire name (also what OrderBy and Select selectors return).</summary>
 public interface IWorkbooksField
@@ -14,7 +11,7 @@ public interface IWorkbooksField
 public abstract class WorkbooksField : IWorkbooksField
 {
     /// <summary>Creates a field with its wire name.</summary>
-    protected WorkbooksField(string name)
+    private protected WorkbooksField(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
@@ -24,7 +21,7 @@ public abstract class WorkbooksField : IWorkbooksField
     public string Name { get; }
 
     /// <summary>A condition on this field with criteria in wire form.</summary>
-    protected WorkbooksFilter Condition(FilterOperator op, string? criteria = null) => WorkbooksFilter.Condition(Name, op, criteria);
+    private protected WorkbooksFilter Condition(FilterOperator op, string? criteria = null) => WorkbooksFilter.Condition(Name, op, criteria);
 
     /// <summary>Is blank (null or empty).</summary>
     public WorkbooksFilter IsBlank() => Condition(FilterOperator.Blank);
@@ -47,26 +44,26 @@ public sealed class StringField(string name) : WorkbooksField(name)
 {
     /// <summary>Equals (<c>eq</c>); comparing with null tests for blank.</summary>
     public static WorkbooksFilter operator ==(StringField field, string? value) =>
-        value is null ? field.IsBlank() : WorkbooksFilter.Field(field.Name).Equal(value);
+        value is null ? field.IsBlank() : new FilterField(field.Name).Equal(value);
 
     /// <summary>Does not equal (<c>ne</c>); comparing with null tests for not blank.</summary>
     public static WorkbooksFilter operator !=(StringField field, string? value) =>
-        value is null ? field.IsNotBlank() : WorkbooksFilter.Field(field.Name).NotEqual(value);
+        value is null ? field.IsNotBlank() : new FilterField(field.Name).NotEqual(value);
 
     /// <summary>Begins with (<c>bg</c>).</summary>
-    public WorkbooksFilter StartsWith(string text) => WorkbooksFilter.Field(Name).StartsWith(text);
+    public WorkbooksFilter StartsWith(string text) => new FilterField(Name).StartsWith(text);
 
     /// <summary>Does not begin with (<c>nbg</c>).</summary>
-    public WorkbooksFilter DoesNotStartWith(string text) => WorkbooksFilter.Field(Name).DoesNotStartWith(text);
+    public WorkbooksFilter DoesNotStartWith(string text) => new FilterField(Name).DoesNotStartWith(text);
 
     /// <summary>Contains (<c>ct</c>; slower than equality on the service).</summary>
-    public WorkbooksFilter Contains(string text) => WorkbooksFilter.Field(Name).Contains(text);
+    public WorkbooksFilter Contains(string text) => new FilterField(Name).Contains(text);
 
     /// <summary>Does not contain (<c>nct</c>).</summary>
-    public WorkbooksFilter DoesNotContain(string text) => WorkbooksFilter.Field(Name).DoesNotContain(text);
+    public WorkbooksFilter DoesNotContain(string text) => new FilterField(Name).DoesNotContain(text);
 
     /// <summary>Equals any of the values (an <c>eq</c> comma list; commas in values are escaped).</summary>
-    public WorkbooksFilter In(params IEnumerable<string> values) => WorkbooksFilter.Field(Name).In(values);
+    public WorkbooksFilter In(params IEnumerable<string> values) => new FilterField(Name).In(values);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => base.Equals(obj);
@@ -81,11 +78,11 @@ public sealed class NumberField<T>(string name) : WorkbooksField(name) where T :
 {
     private static string Format(T value) => value switch
     {
-        long l => WorkbooksValues.FormatInt64(l),
-        int i => WorkbooksValues.FormatInt64(i),
-        decimal m => WorkbooksValues.FormatDecimal(m),
-        double d => WorkbooksValues.FormatDouble(d),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        long l => FilterValues.Of(l),
+        int i => FilterValues.Of(i),
+        decimal m => FilterValues.Of(m),
+        double d => FilterValues.Of(d),
+        _ => throw new NotSupportedException($"A number field holds long, double or decimal values, not {typeof(T).Name}."),
     };
 
     /// <summary>Equals; comparing with null tests for blank.</summary>
@@ -109,7 +106,7 @@ public sealed class NumberField<T>(string name) : WorkbooksField(name) where T :
     public static WorkbooksFilter operator <=(NumberField<T> field, T value) => field.Condition(FilterOperator.LessThanOrEqual, Format(value));
 
     /// <summary>Equals any of the values (an <c>eq</c> comma list).</summary>
-    public WorkbooksFilter In(params IEnumerable<T> values) => Condition(FilterOperator.Equal, string.Join(',', values.Select(Format)));
+    public WorkbooksFilter In(params IEnumerable<T> values) => Condition(FilterOperator.Equal, FilterValues.List(values, Format, nameof(values)));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => base.Equals(obj);
@@ -121,7 +118,7 @@ public sealed class NumberField<T>(string name) : WorkbooksField(name) where T :
 /// <summary>A currency field, compared by amount.</summary>
 public sealed class CurrencyField(string name) : WorkbooksField(name)
 {
-    private static string Format(decimal amount) => WorkbooksValues.FormatDecimal(amount);
+    private static string Format(decimal amount) => FilterValues.Of(amount);
 
     /// <summary>Amount equals; null tests for blank.</summary>
     public static WorkbooksFilter operator ==(CurrencyField field, decimal? amount) =>
@@ -173,8 +170,10 @@ public sealed class BooleanField(string name) : WorkbooksField(name)
 }
 
 /// <summary>Operators common to date and datetime fields that compare with today.</summary>
-public abstract class DayField(string name) : WorkbooksField(name)
+public abstract class DayField : WorkbooksField
 {
+    private protected DayField(string name) : base(name) { }
+
     /// <summary>Is today.</summary>
     public WorkbooksFilter IsToday() => Condition(FilterOperator.Today);
 
@@ -194,7 +193,7 @@ public abstract class DayField(string name) : WorkbooksField(name)
 /// <summary>A date field.</summary>
 public sealed class DateField(string name) : DayField(name)
 {
-    private static string Format(DateOnly date) => WorkbooksValues.FormatDate(date).Trim();
+    private static string Format(DateOnly date) => FilterValues.Of(date);
 
     /// <summary>On the date.</summary>
     public WorkbooksFilter On(DateOnly date) => Condition(FilterOperator.Equal, Format(date));
@@ -213,18 +212,42 @@ public sealed class DateField(string name) : DayField(name)
 
     /// <summary>On or after the date.</summary>
     public WorkbooksFilter OnOrAfter(DateOnly date) => Condition(FilterOperator.GreaterThanOrEqual, Format(date));
+
+    /// <summary>On the date (<c>eq</c>).</summary>
+    public static WorkbooksFilter operator ==(DateField field, DateOnly date) => field.On(date);
+
+    /// <summary>Not on the date (<c>ne</c>).</summary>
+    public static WorkbooksFilter operator !=(DateField field, DateOnly date) => field.NotOn(date);
+
+    /// <summary>Before the date (<c>lt</c>).</summary>
+    public static WorkbooksFilter operator <(DateField field, DateOnly date) => field.Before(date);
+
+    /// <summary>After the date (<c>gt</c>).</summary>
+    public static WorkbooksFilter operator >(DateField field, DateOnly date) => field.After(date);
+
+    /// <summary>On or before the date (<c>le</c>).</summary>
+    public static WorkbooksFilter operator <=(DateField field, DateOnly date) => field.OnOrBefore(date);
+
+    /// <summary>On or after the date (<c>ge</c>).</summary>
+    public static WorkbooksFilter operator >=(DateField field, DateOnly date) => field.OnOrAfter(date);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => base.Equals(obj);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
 }
 
 /// <summary>A datetime field (UTC).</summary>
 public sealed class DateTimeField(string name) : DayField(name)
 {
-    private static string Format(DateTimeOffset value) => WorkbooksValues.FormatDateTime(value);
+    private static string Format(DateTimeOffset value) => FilterValues.Of(value);
 
     /// <summary>At exactly this moment (to the second).</summary>
     public WorkbooksFilter At(DateTimeOffset value) => Condition(FilterOperator.ExactEqual, Format(value));
 
     /// <summary>On this (UTC) day.</summary>
-    public WorkbooksFilter On(DateOnly date) => Condition(FilterOperator.Equal, WorkbooksValues.FormatDate(date).Trim());
+    public WorkbooksFilter On(DateOnly date) => Condition(FilterOperator.Equal, FilterValues.Of(date));
 
     /// <summary>Before the moment.</summary>
     public WorkbooksFilter Before(DateTimeOffset value) => Condition(FilterOperator.LessThan, Format(value));
@@ -237,12 +260,39 @@ public sealed class DateTimeField(string name) : DayField(name)
 
     /// <summary>At or after the moment.</summary>
     public WorkbooksFilter OnOrAfter(DateTimeOffset value) => Condition(FilterOperator.GreaterThanOrEqual, Format(value));
+
+    /// <summary>At exactly this moment, to the second (<c>xeq</c>).</summary>
+    public static WorkbooksFilter operator ==(DateTimeField field, DateTimeOffset value) => field.At(value);
+
+    /// <summary>Not at this moment (<c>ne</c>).</summary>
+    public static WorkbooksFilter operator !=(DateTimeField field, DateTimeOffset value) => field.NotAt(value);
+
+    /// <summary>Before the moment (<c>lt</c>).</summary>
+    public static WorkbooksFilter operator <(DateTimeField field, DateTimeOffset value) => field.Before(value);
+
+    /// <summary>After the moment (<c>gt</c>).</summary>
+    public static WorkbooksFilter operator >(DateTimeField field, DateTimeOffset value) => field.After(value);
+
+    /// <summary>At or before the moment (<c>le</c>).</summary>
+    public static WorkbooksFilter operator <=(DateTimeField field, DateTimeOffset value) => field.OnOrBefore(value);
+
+    /// <summary>At or after the moment (<c>ge</c>).</summary>
+    public static WorkbooksFilter operator >=(DateTimeField field, DateTimeOffset value) => field.OnOrAfter(value);
+
+    /// <summary>Not at this moment (<c>ne</c>).</summary>
+    public WorkbooksFilter NotAt(DateTimeOffset value) => Condition(FilterOperator.NotEqual, Format(value));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => base.Equals(obj);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
 }
 
 /// <summary>A time-of-day field.</summary>
 public sealed class TimeField(string name) : WorkbooksField(name)
 {
-    private static string Format(TimeOnly value) => WorkbooksValues.FormatTime(value);
+    private static string Format(TimeOnly value) => FilterValues.Of(value);
 
     /// <summary>At the time.</summary>
     public WorkbooksFilter At(TimeOnly value) => Condition(FilterOperator.ExactEqual, Format(value));
@@ -258,4 +308,30 @@ public sealed class TimeField(string name) : WorkbooksField(name)
 
     /// <summary>At or after the time.</summary>
     public WorkbooksFilter OnOrAfter(TimeOnly value) => Condition(FilterOperator.GreaterThanOrEqual, Format(value));
+    /// <summary>At the time (<c>xeq</c>).</summary>
+    public static WorkbooksFilter operator ==(TimeField field, TimeOnly value) => field.At(value);
+
+    /// <summary>Not at the time (<c>ne</c>).</summary>
+    public static WorkbooksFilter operator !=(TimeField field, TimeOnly value) => field.NotAt(value);
+
+    /// <summary>Before the time (<c>lt</c>).</summary>
+    public static WorkbooksFilter operator <(TimeField field, TimeOnly value) => field.Before(value);
+
+    /// <summary>After the time (<c>gt</c>).</summary>
+    public static WorkbooksFilter operator >(TimeField field, TimeOnly value) => field.After(value);
+
+    /// <summary>At or before the time (<c>le</c>).</summary>
+    public static WorkbooksFilter operator <=(TimeField field, TimeOnly value) => field.OnOrBefore(value);
+
+    /// <summary>At or after the time (<c>ge</c>).</summary>
+    public static WorkbooksFilter operator >=(TimeField field, TimeOnly value) => field.OnOrAfter(value);
+
+    /// <summary>Not at the time (<c>ne</c>).</summary>
+    public WorkbooksFilter NotAt(TimeOnly value) => Condition(FilterOperator.NotEqual, Format(value));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => base.Equals(obj);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Records;
 
 /// <summary>
 /// The fields of one record type: their wire names, which of them may not be sent on a create or an update, and the

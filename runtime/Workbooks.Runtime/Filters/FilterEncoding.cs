@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Workbooks.Transport;
 
-namespace Workbooks.Wire;
+namespace Workbooks.Filters;
 
 /// <summary>How a filter travels: as <c>_ff[]/_ft[]/_fc[]</c> triples, as <c>_filter_json</c>, or whichever is shorter.</summary>
 public enum FilterWireForm
@@ -20,10 +21,10 @@ public enum FilterWireForm
 /// <param name="Field">The field (<c>_ff[]</c>).</param>
 /// <param name="Type">The filter type's wire spelling (<c>_ft[]</c>).</param>
 /// <param name="Criteria">The criteria (<c>_fc[]</c>); empty for value-less types.</param>
-public readonly record struct FilterTriple(string Field, string Type, string Criteria);
+internal readonly record struct FilterTriple(string Field, string Type, string Criteria);
 
 /// <summary>A compiled filter: the ordered triples and the matching mode (<c>_fm</c>; null means the default AND).</summary>
-public sealed class EncodedFilter
+internal sealed class EncodedFilter
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -119,7 +120,7 @@ public sealed class EncodedFilter
 }
 
 /// <summary>Compiles a <see cref="WorkbooksFilter"/> into the service's filter parameters.</summary>
-public static class FilterEncoding
+internal static class FilterEncoding
 {
     /// <summary>
     /// Numbers the conditions depth-first (1-based) and chooses <c>_fm</c>: none for a single condition or an AND of

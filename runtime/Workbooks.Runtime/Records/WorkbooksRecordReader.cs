@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Records;
 
 /// <summary>Reads untyped <see cref="WorkbooksRecord"/>s, keeping every field.</summary>
-public sealed class WorkbooksRecordReader : IWorkbooksRecordReader<WorkbooksRecord>, IBufferedRecordReader<WorkbooksRecord>
+internal sealed class WorkbooksRecordReader : IRecordReader<WorkbooksRecord>, IBufferedRecordReader<WorkbooksRecord>
 {
     /// <summary>Creates a reader that learns the fields of the records it reads (see <see cref="RecordShape.Learning"/>).</summary>
     public WorkbooksRecordReader() : this(RecordShape.Learning()) { }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Workbooks;
+namespace Workbooks.Records;
 
 /// <summary>
 /// Formats values the way the Workbooks service expects them and parses every form it (and its documentation) uses.
@@ -10,7 +10,7 @@ namespace Workbooks;
 /// the wire cannot represent; <c>TryParse*</c> methods never throw on bad input, they return false.
 /// Everything is culture-invariant; date-times are always UTC.
 /// </summary>
-public static class WorkbooksValues
+internal static class WorkbooksValues
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static readonly string[] MonthAbbrev = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

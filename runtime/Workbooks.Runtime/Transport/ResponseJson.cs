@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Transport;
 
 /// <summary>Tolerant accessors for the loosely typed values of Workbooks response bodies.</summary>
 internal static class ResponseJson

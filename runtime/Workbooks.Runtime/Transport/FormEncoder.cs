@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Workbooks.Wire;
+namespace Workbooks.Transport;
 
 /// <summary>
 /// Writes <c>application/x-www-form-urlencoded</c> bodies (and query strings): UTF-8, the RFC 3986 unreserved characters
@@ -13,7 +13,7 @@ namespace Workbooks.Wire;
 /// keys stay literal (<c>_ff[]</c>, <c>main_location[town][]</c>); in values they are escaped.
 /// Lone surrogates are encoded as U+FFFD.
 /// </summary>
-public static class FormEncoder
+internal static class FormEncoder
 {
     /// <summary>The media type of the bodies this writes.</summary>
     public const string MediaType = "application/x-www-form-urlencoded";

@@ -1,9 +1,11 @@
 using System.Text.Json;
 
-namespace Workbooks.Reading;
+using Workbooks.Transport;
+
+namespace Workbooks;
 
 /// <summary>A successful <c>login.api</c> response.</summary>
-public sealed class LoginResponse
+internal sealed class LoginResponse
 {
     private static readonly IReadOnlyDictionary<string, long> NoQueues = new Dictionary<string, long>(StringComparer.Ordinal);
 
@@ -136,7 +138,7 @@ public sealed record LoginDatabase(int Id, string Name, string? CreatedAt)
 }
 
 /// <summary>A failed login: the body of a 401/403 answer to <c>login.api</c>.</summary>
-public sealed class LoginFailure
+internal sealed class LoginFailure
 {
     private LoginFailure(string reason, string? message, IReadOnlyList<LoginDatabase> databases, int? defaultDatabaseId)
     {

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Workbooks.Filters;
 
-namespace Workbooks.Wire;
+namespace Workbooks.Query;
 
 /// <summary>A sort direction (<c>_dir</c>).</summary>
-public enum SortDirection
+internal enum SortDirection
 {
     /// <summary><c>ASC</c>.</summary>
     Ascending,
@@ -14,7 +15,7 @@ public enum SortDirection
 /// <summary>One sort column (<c>_sort</c>/<c>_dir</c>).</summary>
 /// <param name="Field">The column.</param>
 /// <param name="Direction">The direction.</param>
-public readonly record struct SortKey(string Field, SortDirection Direction = SortDirection.Ascending)
+internal readonly record struct SortKey(string Field, SortDirection Direction = SortDirection.Ascending)
 {
     /// <summary>An ascending sort on the field.</summary>
     public static SortKey Ascending(string field) => new(field, SortDirection.Ascending);
@@ -24,7 +25,7 @@ public readonly record struct SortKey(string Field, SortDirection Direction = So
 }
 
 /// <summary>What an index (list) request asks for; <see cref="QueryParameters.Build"/> turns it into parameters.</summary>
-public sealed class IndexQuery
+internal sealed class IndexQuery
 {
     /// <summary>The filter, or null for every record.</summary>
     public WorkbooksFilter? Filter { get; init; }
@@ -52,7 +53,7 @@ public sealed class IndexQuery
 }
 
 /// <summary>Builds the ordered parameters of an index request.</summary>
-public static class QueryParameters
+internal static class QueryParameters
 {
     /// <summary>
     /// <c>_start</c>, <c>_limit</c>, the sort, the filter, <c>_select_columns[]</c>, <c>__skip_total_rows</c>, then the

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Workbooks.Records;
+using Workbooks.Transport;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Changes;
 
 /// <summary>
 /// The response to a change request (create, update, delete): the overall verdict and one
@@ -9,7 +11,7 @@ namespace Workbooks.Reading;
 /// <c>affected_object_information: [{}]</c>, failures without <c>affected_objects</c>, <c>errors</c> keyed
 /// <c>"[]"</c> or <c>"[i]"</c>, messages as strings or arrays.
 /// </summary>
-public sealed class ChangeResponse
+internal sealed class ChangeResponse
 {
     private ChangeResponse(bool success, string? flash, IReadOnlyList<string> failures, JsonElement? errors,
         IReadOnlyList<ChangeObjectResult> objects)

@@ -1,4 +1,4 @@
-namespace Workbooks;
+namespace Workbooks.Records;
 
 /// <summary>Which parts of a currency value the user may modify (the third part of the wire form).</summary>
 [Flags]

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Records;
 
 /// <summary>
 /// The pieces of a validating JSON scan over a buffer that may end early: each method returns the index just past what

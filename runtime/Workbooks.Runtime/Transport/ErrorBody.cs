@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Workbooks.Reading;
+namespace Workbooks.Transport;
 
 /// <summary>
 /// The JSON body of an error answer: <c>success: false</c>, <c>flash</c>, <c>failure_reason</c>,
 /// <c>failure_message</c>, <c>exception_reference</c> (500), parameter <c>errors</c> (406) and the PDF
 /// <c>templates</c> choice (406).
 /// </summary>
-public sealed class ServiceError
+internal sealed class ServiceError
 {
     /// <summary>The most of a body <see cref="TryParseAsync"/> reads; longer bodies are not error bodies.</summary>
     public const int MaxBodySize = 1024 * 1024;
@@ -141,8 +141,3 @@ public sealed class ServiceError
         };
     }
 }
-
-/// <summary>A PDF template offered when a document has several (<c>{id, name}</c>).</summary>
-/// <param name="Id">The id to pass as the <c>template</c> parameter.</param>
-/// <param name="Name">Its name, e.g. <c>Portrait</c>.</param>
-public sealed record PdfTemplate(long Id, string? Name);

@@ -1,0 +1,338 @@
+using System.Runtime.CompilerServices;
+using Workbooks.Filters;
+using Workbooks.Records;
+using Workbooks.Transport;
+
+namespace Workbooks.Query;
+
+/// <summary>
+/// An immutable index query over one record type. Build it with <c>Where</c>, <c>OrderBy</c>, <c>Select</c>,
+/// <c>Skip</c>/<c>Take</c>, then read it with <c>await foreach</c> (one record at a time, page by page),
+/// <see cref="ToListAsync"/>, <see cref="FirstOrDefaultAsync"/> or <see cref="CountAsync"/>.
+/// </summary>
+/// <remarks>
+/// <para>The query is not an <see cref="IAsyncEnumerable{T}"/>: <c>await foreach</c> binds to
+/// <see cref="GetAsyncEnumerator"/>, so LINQ-to-objects operators never bind by accident and turn a filter the service
+/// cannot run into a download of the whole table. <see cref="AsAsyncEnumerable"/> is the explicit step into LINQ.</para>
+/// <para>Ordered by id (the default), the query pages by keyset (<c>id &gt; last seen</c>), so records inserted or
+/// deleted meanwhile cause neither duplicates nor skips. Other orders page by offset.</para>
+/// </remarks>
+/// <typeparam name="T">The record type: a generated record class, or <see cref="WorkbooksRecord"/>.</typeparam>
+/// <typeparam name="TFields">The filter shape: a generated <c>…Fields</c> class, or <see cref="RecordFields"/>.</typeparam>
+public class WorkbooksQuery<T, TFields> where T : class
+{
+    private protected readonly WorkbooksSession Session;
+    private protected readonly RecordReader<T> RecordReader;
+    private protected readonly TFields Fields;
+
+    private protected WorkbooksQuery(WorkbooksSession session, string controllerPath, TFields fields, RecordReader<T> reader)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrEmpty(controllerPath);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(reader);
+        Session = session;
+        ControllerPath = controllerPath.Trim('/');
+        Fields = fields;
+        RecordReader = reader;
+    }
+
+    private WorkbooksQuery(WorkbooksQuery<T, TFields> other)
+    {
+        Session = other.Session;
+        RecordReader = other.RecordReader;
+        Fields = other.Fields;
+        ControllerPath = other.ControllerPath;
+        Filter = other.Filter;
+        Columns = other.Columns;
+        Sorts = other.Sorts;
+        SkipCount = other.SkipCount;
+        TakeCount = other.TakeCount;
+        PageSizeValue = other.PageSizeValue;
+        IncludesDeleted = other.IncludesDeleted;
+        FilterForm = other.FilterForm;
+    }
+
+    /// <summary>The endpoint, e.g. <c>crm/people</c>.</summary>
+    public string ControllerPath { get; }
+
+    internal WorkbooksFilter? Filter { get; private init; }
+
+    internal IReadOnlyList<string> Columns { get; private init; } = [];
+
+    internal IReadOnlyList<SortKey> Sorts { get; private init; } = [];
+
+    internal int SkipCount { get; private init; }
+
+    internal int? TakeCount { get; private init; }
+
+    internal int PageSizeValue { get; private init; } = 100;
+
+    internal bool IncludesDeleted { get; private init; }
+
+    internal FilterWireForm FilterForm { get; private init; } = FilterWireForm.Triples;
+
+    /// <summary>Whether paging is by keyset: ordered by id alone, ascending or descending.</summary>
+    internal bool UsesKeysetPaging => Sorts.Count == 0 || (Sorts.Count == 1 && Sorts[0].Field == "id");
+
+    /// <summary>Adds a filter, AND-ed with earlier ones: <c>Where(p =&gt; p.Name.StartsWith("J") &amp;&amp; !p.Email.IsBlank())</c>.</summary>
+    /// <param name="predicate">Builds the filter from the type's filter shape: only the operators each field's datatype supports exist.</param>
+    public WorkbooksQuery<T, TFields> Where(Func<TFields, WorkbooksFilter> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return Where(predicate(Fields));
+    }
+
+    /// <summary>Adds a filter built beforehand (AND-ed with earlier ones), e.g. <c>WorkbooksFilter.Field("name").StartsWith("J")</c>.</summary>
+    public WorkbooksQuery<T, TFields> Where(WorkbooksFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return new(this) { Filter = Filter is null ? filter : Filter & filter };
+    }
+
+    /// <summary>Sorts ascending by a field (replacing any earlier order).</summary>
+    public WorkbooksQuery<T, TFields> OrderBy(Func<TFields, IWorkbooksField> field) => OrderBy(NameOf(field));
+
+    /// <summary>Sorts descending by a field (replacing any earlier order).</summary>
+    public WorkbooksQuery<T, TFields> OrderByDescending(Func<TFields, IWorkbooksField> field) => OrderByDescending(NameOf(field));
+
+    /// <summary>Adds an ascending sort field after the earlier ones.</summary>
+    public WorkbooksQuery<T, TFields> ThenBy(Func<TFields, IWorkbooksField> field) => ThenBy(NameOf(field));
+
+    /// <summary>Adds a descending sort field after the earlier ones.</summary>
+    public WorkbooksQuery<T, TFields> ThenByDescending(Func<TFields, IWorkbooksField> field) => ThenByDescending(NameOf(field));
+
+    /// <summary>Sorts ascending by a field given by its wire name, e.g. <c>main_location[town]</c> (replacing any earlier order).</summary>
+    public WorkbooksQuery<T, TFields> OrderBy(string field) => new(this) { Sorts = [SortKey.Ascending(Checked(field))] };
+
+    /// <summary>Sorts descending by a field given by its wire name (replacing any earlier order).</summary>
+    public WorkbooksQuery<T, TFields> OrderByDescending(string field) => new(this) { Sorts = [SortKey.Descending(Checked(field))] };
+
+    /// <summary>Adds an ascending sort field given by its wire name.</summary>
+    public WorkbooksQuery<T, TFields> ThenBy(string field) => new(this) { Sorts = [.. Sorts, SortKey.Ascending(Checked(field))] };
+
+    /// <summary>Adds a descending sort field given by its wire name.</summary>
+    public WorkbooksQuery<T, TFields> ThenByDescending(string field) => new(this) { Sorts = [.. Sorts, SortKey.Descending(Checked(field))] };
+
+    /// <summary>Returns only these columns (<c>id</c> always comes back); other properties read as null.</summary>
+    public WorkbooksQuery<T, TFields> Select(params IEnumerable<Func<TFields, IWorkbooksField>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return Select(fields.Select(NameOf));
+    }
+
+    /// <summary>Returns only the columns with these wire names (<c>id</c> always comes back).</summary>
+    public WorkbooksQuery<T, TFields> Select(params IEnumerable<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        return new(this) { Columns = [.. columns.Select(Checked)] };
+    }
+
+    /// <summary>Skips the first <paramref name="count"/> records.</summary>
+    public WorkbooksQuery<T, TFields> Skip(int count) =>
+        count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "Cannot skip a negative number of records.") : new(this) { SkipCount = count };
+
+    /// <summary>Returns at most <paramref name="count"/> records.</summary>
+    public WorkbooksQuery<T, TFields> Take(int count) =>
+        count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "Cannot take a negative number of records.") : new(this) { TakeCount = count };
+
+    /// <summary>Records per request (1 to 10,000; the guide suggests 100, the default).</summary>
+    public WorkbooksQuery<T, TFields> PageSize(int size) =>
+        size is < 1 or > 10_000 ? throw new ArgumentOutOfRangeException(nameof(size), size, "A page holds 1 to 10,000 records.") : new(this) { PageSizeValue = size };
+
+    /// <summary>Includes soft-deleted records (the guide's <c>is_deleted = 1 OR is_deleted = 0</c>).</summary>
+    public WorkbooksQuery<T, TFields> IncludeDeleted(bool include = true) => new(this) { IncludesDeleted = include };
+
+    /// <summary>Sends the filter as <c>_ff[]/_ft[]/_fc[]</c> triples (the default), as <c>_filter_json</c>, or as the shorter of the two.</summary>
+    public WorkbooksQuery<T, TFields> WithFilterForm(FilterWireForm form) => new(this) { FilterForm = form };
+
+    /// <summary>Every matching record in a list.</summary>
+    public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<T>();
+        await foreach (var record in WithCancellation(cancellationToken).ConfigureAwait(false))
+            list.Add(record);
+        return list;
+    }
+
+    /// <summary>The first matching record, or null (one request for one record).</summary>
+    public async Task<T?> FirstOrDefaultAsync(CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in Take(1).WithCancellation(cancellationToken).ConfigureAwait(false))
+            return record;
+        return null;
+    }
+
+    /// <summary>How many records match (the service's <c>total</c>; one request).</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
+            .AddRange(new WorkbooksQuery<T, TFields>(this) { Columns = ["id"] }.BuildParameters(1, null, 0, skipTotal: false));
+        using var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var page = IndexPageReader.Read(response.Content, RecordReader);
+        await foreach (var _ in page.WithCancellation(cancellationToken).ConfigureAwait(false)) { }
+        return page.Total ?? throw new WorkbooksProtocolException($"{request} answered without a total.");
+    }
+
+    /// <summary>Pages through every matching record; <c>await foreach</c> calls this.</summary>
+    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        var remaining = TakeCount ?? int.MaxValue;
+        var keyset = UsesKeysetPaging;
+        long? lastId = null;
+        var start = SkipCount;
+        while (remaining > 0)
+        {
+            var limit = Math.Min(PageSizeValue, remaining);
+            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
+                .AddRange(BuildParameters(limit, keyset ? lastId : null, keyset && lastId is not null ? 0 : start, skipTotal: true));
+            var count = 0;
+            using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    count++;
+                    lastId = RecordReader.RecordOf(record).Id;
+                    yield return record;
+                }
+            }
+            remaining -= count;
+            if (count < limit)
+                yield break;
+            if (!keyset)
+                start += count;
+        }
+    }
+
+    /// <summary>Cancellation (and <c>ConfigureAwait</c>) for <c>await foreach</c>.</summary>
+    public ConfiguredCancelableAsyncEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
+        AsAsyncEnumerable().WithCancellation(cancellationToken);
+
+    /// <summary>
+    /// The query as an <see cref="IAsyncEnumerable{T}"/>: the explicit step into LINQ-to-objects
+    /// (<c>System.Linq.AsyncEnumerable</c>). Operators applied after it run on the client, over every record the
+    /// query returns: filter on the service with <c>Where</c> first.
+    /// </summary>
+    public IAsyncEnumerable<T> AsAsyncEnumerable() => new Enumerable(this);
+
+    /// <summary>
+    /// The guide's "Deltas" technique: records added, changed or deleted since <paramref name="cursor"/>, ordered by
+    /// updated_at then id, excluding the ids already seen in the cursor's last second. The cursor moves forward as
+    /// records are read; save <see cref="DeltaCursor.Current"/> after processing them.
+    /// </summary>
+    public async IAsyncEnumerable<T> ChangesSinceAsync(DeltaCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        while (true)
+        {
+            var position = cursor.Current;
+            var query = new WorkbooksQuery<T, TFields>(this)
+            {
+                Sorts = [SortKey.Ascending("updated_at"), SortKey.Ascending("id")],
+                IncludesDeleted = true,
+                SkipCount = 0,
+                TakeCount = null,
+            };
+            if (position.UpdatedAt is { } since)
+            {
+                var window = WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since);
+                query = query.Where(position.SeenIds.Count == 0 ? window : window & !WorkbooksFilter.Field("id").In(position.SeenIds));
+            }
+            if (Columns.Count > 0 && !Columns.Contains("updated_at"))
+                query = query.Select([.. Columns, "updated_at"]);
+            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath).AddRange(query.BuildParameters(PageSizeValue, null, 0, skipTotal: true));
+            var count = 0;
+            using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    count++;
+                    var raw = RecordReader.RecordOf(record);
+                    cursor.Advance(raw.GetDateTime("updated_at"), raw.Id);
+                    yield return record;
+                }
+            }
+            if (count < PageSizeValue)
+                yield break;
+        }
+    }
+
+    /// <summary>
+    /// The guide's "Queuing" technique: reads the first page of matching records again and again, handing each to
+    /// <paramref name="process"/>, which must change the records so that they no longer match. Stops when a page is
+    /// empty; refuses to spin when the same records come back unprocessed.
+    /// </summary>
+    /// <returns>How many records were processed.</returns>
+    public async Task<long> ProcessQueueAsync(Func<IReadOnlyList<T>, CancellationToken, Task> process, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        long total = 0;
+        long[]? previous = null;
+        while (true)
+        {
+            var page = await new WorkbooksQuery<T, TFields>(this) { SkipCount = 0, TakeCount = PageSizeValue }.ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+                return total;
+            var ids = page.Select(r => RecordReader.RecordOf(r).Id).ToArray();
+            if (previous is not null && ids.SequenceEqual(previous))
+                throw new InvalidOperationException($"The queue of {ControllerPath} returned the same {ids.Length} records twice: the processing step must change them so that the filter no longer selects them.");
+            await process(page, cancellationToken).ConfigureAwait(false);
+            total += page.Count;
+            previous = ids;
+        }
+    }
+
+    /// <summary>The parameters of the first request, as they go on the wire (no credentials).</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> ToParameters() =>
+        BuildParameters(Math.Min(PageSizeValue, TakeCount ?? int.MaxValue), null, SkipCount, skipTotal: true);
+
+    /// <summary>The first request, form-encoded: exactly what the service receives (apart from credentials and the cache-buster).</summary>
+    public override string ToString() => $"{ControllerPath}.api?{FormEncoder.EncodeToString(ToParameters())}";
+
+    private List<KeyValuePair<string, string>> BuildParameters(int limit, long? afterId, int start, bool skipTotal)
+    {
+        var filter = Filter;
+        if (IncludesDeleted)
+        {
+            var deleted = WorkbooksFilter.Field("is_deleted").Equal(true) | WorkbooksFilter.Field("is_deleted").Equal(false);
+            filter = filter is null ? deleted : deleted & filter;
+        }
+        if (afterId is { } last)
+        {
+            var descending = Sorts.Count == 1 && Sorts[0].Direction == SortDirection.Descending;
+            var keyset = descending ? WorkbooksFilter.Field("id").LessThan(last) : WorkbooksFilter.Field("id").GreaterThan(last);
+            filter = filter is null ? keyset : filter & keyset;
+        }
+        IReadOnlyList<SortKey> sorts = Sorts.Count == 0 ? [SortKey.Ascending("id")] : Sorts;
+        if (sorts.All(s => s.Field != "id"))
+            sorts = [.. sorts, SortKey.Ascending("id")]; // a unique tiebreak makes offset pages deterministic
+        return QueryParameters.Build(new IndexQuery
+        {
+            Filter = filter,
+            FilterForm = FilterForm,
+            SelectColumns = Columns.Count == 0 || Columns.Contains("id") ? Columns : ["id", .. Columns],
+            Sort = sorts,
+            Start = start,
+            Limit = limit,
+            SkipTotalRows = skipTotal,
+        });
+    }
+
+    private string NameOf(Func<TFields, IWorkbooksField> field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field(Fields)?.Name ?? throw new ArgumentException("The selector returned no field.", nameof(field));
+    }
+
+    private static string Checked(string field)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        return field;
+    }
+
+    /// <summary>The explicit <see cref="IAsyncEnumerable{T}"/> view of a query (see <see cref="AsAsyncEnumerable"/>).</summary>
+    private sealed class Enumerable(WorkbooksQuery<T, TFields> query) : IAsyncEnumerable<T>
+    {
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => query.GetAsyncEnumerator(cancellationToken);
+    }
+}
