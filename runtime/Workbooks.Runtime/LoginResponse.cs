@@ -1,5 +1,4 @@
 using System.Text.Json;
-
 using Workbooks.Transport;
 
 namespace Workbooks;

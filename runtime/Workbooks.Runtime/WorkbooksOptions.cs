@@ -13,72 +13,95 @@ public enum WorkbooksAuthentication
     ApiKeyPerRequest,
 }
 
-/// <summary>Options of a <see cref="WorkbooksSession"/>. Validated when the session connects.</summary>
+/// <summary>Options of a <see cref="WorkbooksSession"/>. Validated when the session connects, which takes a frozen copy.</summary>
 public sealed class WorkbooksOptions
 {
+    private WorkbooksAuthentication _authentication = WorkbooksAuthentication.Session;
+    private string _userAgent = "Workbooks.Generated/1.0 (gzip)";
+    private TimeSpan _timeout = TimeSpan.FromSeconds(120);
+    private int _maxRetries = 3;
+    private TimeSpan _retryDelay = TimeSpan.FromMilliseconds(200);
+    private TimeSpan _maxRetryDelay = TimeSpan.FromSeconds(10);
+    private int _maxRedirects = 10;
+    private int _maxUrlLength = 2000;
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private Uri? _service;
+    private string? _apiKey;
+    private string? _username;
+    private string? _password;
+    private int? _logicalDatabaseId;
+    private string? _sessionId;
+    private string? _applicationName;
+    private bool _allowInsecureLoopback;
+    private bool _useMethodOverride;
+    private bool _requestUnambiguousFormats;
+    private bool _perObjectTransactions;
+    private ILoggerFactory? _loggerFactory;
+    private bool _frozen;
+
     /// <summary>The service root, e.g. <c>https://secure.workbooks.com/</c>.</summary>
-    public Uri? Service { get; set; }
+    public Uri? Service { get => _service; set => Set(ref _service, value); }
 
     /// <summary>An API key (it identifies the user and the database).</summary>
-    public string? ApiKey { get; set; }
+    public string? ApiKey { get => _apiKey; set => Set(ref _apiKey, value); }
 
     /// <summary>The login name (an e-mail address), with <see cref="Password"/> or <see cref="SessionId"/>.</summary>
-    public string? Username { get; set; }
+    public string? Username { get => _username; set => Set(ref _username, value); }
 
     /// <summary>The password for a username login.</summary>
-    public string? Password { get; set; }
+    public string? Password { get => _password; set => Set(ref _password, value); }
 
     /// <summary>The database to log into when the user has several (remember it from an earlier login).</summary>
-    public int? LogicalDatabaseId { get; set; }
+    public int? LogicalDatabaseId { get => _logicalDatabaseId; set => Set(ref _logicalDatabaseId, value); }
 
     /// <summary>A saved session id to reconnect to (with <see cref="Username"/> and <see cref="LogicalDatabaseId"/>).</summary>
-    public string? SessionId { get; set; }
+    public string? SessionId { get => _sessionId; set => Set(ref _sessionId, value); }
 
     /// <summary>How requests are authenticated.</summary>
-    public WorkbooksAuthentication Authentication { get; set; } = WorkbooksAuthentication.Session;
+    public WorkbooksAuthentication Authentication { get => _authentication; set => Set(ref _authentication, value); }
 
     /// <summary>The name stamped into <c>created_through</c> of created records.</summary>
-    public string? ApplicationName { get; set; }
+    public string? ApplicationName { get => _applicationName; set => Set(ref _applicationName, value); }
 
     /// <summary>The User-Agent (the service requires one; "gzip" in it enables compressed sessions).</summary>
-    public string UserAgent { get; set; } = "Workbooks.Generated/1.0 (gzip)";
+    public string UserAgent { get => _userAgent; set => Set(ref _userAgent, value); }
 
     /// <summary>Allow plain HTTP to a loopback address (the emulator). Any other host must use HTTPS.</summary>
-    public bool AllowInsecureLoopback { get; set; }
+    public bool AllowInsecureLoopback { get => _allowInsecureLoopback; set => Set(ref _allowInsecureLoopback, value); }
 
     /// <summary>The timeout of one HTTP attempt.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+    public TimeSpan Timeout { get => _timeout; set => Set(ref _timeout, value); }
 
     /// <summary>How many times an idempotent request is retried after a transient failure (5xx, connection failure, timeout).</summary>
-    public int MaxRetries { get; set; } = 3;
+    public int MaxRetries { get => _maxRetries; set => Set(ref _maxRetries, value); }
 
     /// <summary>The first retry delay; later ones grow exponentially with jitter.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryDelay { get => _retryDelay; set => Set(ref _retryDelay, value); }
 
     /// <summary>The longest retry delay.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxRetryDelay { get => _maxRetryDelay; set => Set(ref _maxRetryDelay, value); }
 
     /// <summary>How many redirects (the service's delaying redirects) one request may follow.</summary>
-    public int MaxRedirects { get; set; } = 10;
+    public int MaxRedirects { get => _maxRedirects; set => Set(ref _maxRedirects, value); }
 
     /// <summary>Send changes as POST with <c>_method=PUT</c> (for proxies that block PUT).</summary>
-    public bool UseMethodOverride { get; set; }
+    public bool UseMethodOverride { get => _useMethodOverride; set => Set(ref _useMethodOverride, value); }
 
     /// <summary>GETs whose URL would be longer than this go as POST with <c>_method=GET</c>.</summary>
-    public int MaxUrlLength { get; set; } = 2000;
+    public int MaxUrlLength { get => _maxUrlLength; set => Set(ref _maxUrlLength, value); }
 
     /// <summary>Ask the service for epoch-second datetimes and ISO dates, which parse without ambiguity.
     /// Parsing accepts the default formats either way.</summary>
-    public bool RequestUnambiguousFormats { get; set; }
+    public bool RequestUnambiguousFormats { get => _requestUnambiguousFormats; set => Set(ref _requestUnambiguousFormats, value); }
 
     /// <summary>Whether each object of a change set is its own transaction (failures do not roll back the others).</summary>
-    public bool PerObjectTransactions { get; set; }
+    public bool PerObjectTransactions { get => _perObjectTransactions; set => Set(ref _perObjectTransactions, value); }
 
     /// <summary>Logging (secrets are always redacted).</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
+    public ILoggerFactory? LoggerFactory { get => _loggerFactory; set => Set(ref _loggerFactory, value); }
 
     /// <summary>The clock used for backoff and cache-busters.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get => _timeProvider; set => Set(ref _timeProvider, value); }
 
     /// <summary>Checks the options and explains the first problem found.</summary>
     /// <exception cref="ArgumentException">The options cannot work.</exception>
@@ -116,5 +139,22 @@ public sealed class WorkbooksOptions
             throw new ArgumentException("RetryDelay must be non-negative and at most MaxRetryDelay.", nameof(RetryDelay));
     }
 
-    internal WorkbooksOptions Clone() => (WorkbooksOptions)MemberwiseClone();
+    /// <summary>Whether these are the options of a connected session, which cannot change (see <see cref="WorkbooksSession.Options"/>).</summary>
+    public bool IsFrozen => _frozen;
+
+    /// <summary>A copy for a session, frozen: later changes to the caller's object do not reach the session, and the
+    /// session's own copy refuses changes.</summary>
+    internal WorkbooksOptions CloneFrozen()
+    {
+        var copy = (WorkbooksOptions)MemberwiseClone();
+        copy._frozen = true;
+        return copy;
+    }
+
+    private void Set<T>(ref T field, T value)
+    {
+        if (_frozen)
+            throw new InvalidOperationException("These are the options of a connected WorkbooksSession and cannot change: set them before ConnectAsync, or connect a new session.");
+        field = value;
+    }
 }

@@ -7,6 +7,7 @@ using Workbooks.Filters;
 using Workbooks.Query;
 using Workbooks.Records;
 using Workbooks.Transport;
+using Workbooks.Transport.Policies;
 
 namespace Workbooks;
 
@@ -56,7 +57,7 @@ public sealed partial class WorkbooksSession
     {
         var request = new WorkbooksRequest(WorkbooksRequestKind.Read, "metadata/types.api");
         foreach (var name in classNames ?? []) request.Add("class_names[]", name);
-        foreach (var column in columns ?? []) request.Add("_select_columns[]", column);
+        foreach (var column in columns ?? []) request.Add(Protocol.SelectColumns, column);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         return await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -110,9 +111,9 @@ public sealed partial class WorkbooksSession
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var bytes = buffer.ToArray();
-        var request = new WorkbooksRequest(WorkbooksRequestKind.Change, "resource_upload_files.api")
-            .Add("_ff[]", "id").Add("_ft[]", "eq").Add("_fc[]", "0")
-            .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0")
+        var request = new WorkbooksRequest(WorkbooksRequestKind.Change, "resource_upload_files.api");
+        FilterEncoding.AppendIdFilter(request.Parameters, ["0"]);
+        request.Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0")
             .Add("resource_type[]", resourceType).Add("resource_id[]", resourceId.ToString(CultureInfo.InvariantCulture))
             .Add("resource_attribute[]", resourceAttribute);
         request.Multipart = () =>
@@ -146,7 +147,7 @@ public sealed partial class WorkbooksSession
         ArgumentNullException.ThrowIfNull(picklistIds);
         var request = new WorkbooksRequest(WorkbooksRequestKind.Read, "picklist_data/Private_PicklistEntry/id/value.api")
             .Add("picklist_id", string.Join(',', picklistIds.Select(i => i.ToString(CultureInfo.InvariantCulture))))
-            .Add("_start", "0").Add("_limit", "10000");
+            .Add(Protocol.Start, "0").Add(Protocol.Limit, "10000");
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         using var doc = await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
         if (!doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)

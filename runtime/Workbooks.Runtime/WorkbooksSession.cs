@@ -1,5 +1,6 @@
 using System.Net;
 using Workbooks.Transport;
+using Workbooks.Transport.Policies;
 
 namespace Workbooks;
 
@@ -25,7 +26,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
 
     internal WorkbooksPipeline Pipeline { get; }
 
-    /// <summary>The options the session runs with (a copy: later changes to the caller's object have no effect).</summary>
+    /// <summary>The options the session runs with: a frozen copy taken at connect, so neither later changes to the caller's object nor changes through this property (they throw) reach a live session.</summary>
     public WorkbooksOptions Options => _options;
 
     /// <summary>The current session id (null in API-key-per-request mode). Save it to reconnect later.</summary>
@@ -80,7 +81,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
 
     private static async Task<WorkbooksSession> ConnectCoreAsync(HttpClient httpClient, bool ownsClient, WorkbooksOptions options, CancellationToken cancellationToken)
     {
-        var session = new WorkbooksSession(httpClient, ownsClient, options.Clone());
+        var session = new WorkbooksSession(httpClient, ownsClient, options.CloneFrozen());
         try
         {
             if (session._options.Authentication == WorkbooksAuthentication.Session)
@@ -100,14 +101,14 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
     private async Task LoginAsync(string? reconnectId, CancellationToken cancellationToken)
     {
         var o = _options;
-        var request = new WorkbooksRequest(WorkbooksRequestKind.Login, "login.api");
+        var request = new WorkbooksRequest(WorkbooksRequestKind.Login, Protocol.LoginPath);
         if (reconnectId is not null && o.Username is not null && LogicalDatabaseId is null)
         {
             request.Add("username", o.Username).Add("session_id", reconnectId).Add("logical_database_id", o.LogicalDatabaseId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         else if (!string.IsNullOrWhiteSpace(o.ApiKey))
         {
-            request.Add("api_key", o.ApiKey);
+            request.Add(Protocol.ApiKey, o.ApiKey);
         }
         else if (o.Username is not null && o.Password is not null)
         {
@@ -174,7 +175,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
             if (_options.Authentication == WorkbooksAuthentication.Session && Pipeline.Session.SessionId is not null)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                using var response = await Pipeline.SendRawAsync(new WorkbooksRequest(WorkbooksRequestKind.Login, "logout"), timeout.Token).ConfigureAwait(false);
+                using var response = await Pipeline.SendRawAsync(new WorkbooksRequest(WorkbooksRequestKind.Logout, Protocol.LogoutPath), timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or WorkbooksException)

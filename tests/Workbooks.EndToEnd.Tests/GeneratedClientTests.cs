@@ -46,6 +46,66 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ComparisonOperatorsOnDatesBooleansAndTimesAreSentAsTheServicesOperators()
+    {
+        var since = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var review = new DateOnly(2021, 6, 7);
+        var query = _crm.People.Where(p => p.CreatedAt >= since && p.CfPersonSentWelcomeEmail == true
+            && p.CfPersonLastReviewDate < review && p.CfPersonPreferredMeetingTime <= new TimeOnly(9, 30) && p.UpdatedAt != since);
+
+        var people = await query.ToListAsync();
+
+        var sent = _emu.Control.Requests.Last(r => r.Path == "/crm/people.api");
+        Assert.Equal(["created_at", "cf_person_sent_welcome_email", "cf_person_last_review_date", "cf_person_preferred_meeting_time", "updated_at"],
+            sent.ParameterValues("_ff[]"));
+        Assert.Equal(["ge", "true", "lt", "le", "ne"], sent.ParameterValues("_ft[]"));
+        Assert.Equal(["Thu Jan 02 03:04:05 UTC 2020", "", "7 Jun 2021", "09:30:00"], sent.ParameterValues("_fc[]").Take(4));
+        // The first request is the one ToString() prints (apart from client=api and the cache-buster).
+        var printed = query.ToString().Split('?', 2)[1].Split('&')
+            .Select(pair => pair.Split('=', 2))
+            .Select(kv => new KeyValuePair<string, string>(Uri.UnescapeDataString(kv[0].Replace('+', ' ')), Uri.UnescapeDataString(kv[1].Replace('+', ' '))));
+        // (the emulator records a query string's parameters grouped by name, so compare each name's values in order)
+        static string[] ByName(IEnumerable<KeyValuePair<string, string>> pairs) =>
+            [.. pairs.GroupBy(p => p.Key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "=" + string.Join("|", g.Select(p => p.Value)))];
+        Assert.Equal(ByName(printed), ByName(sent.Parameters.Where(p => p.Key is not ("_dc" or "client"))));
+        Assert.All(people, p =>
+        {
+            Assert.True(p.CreatedAt >= since);
+            Assert.True(p.CfPersonSentWelcomeEmail);
+            Assert.True(p.CfPersonLastReviewDate < review);
+            Assert.True(p.CfPersonPreferredMeetingTime <= new TimeOnly(9, 30));
+        });
+    }
+
+    [Fact]
+    public async Task ADateTimeComparisonSelectsExactlyTheRecordsItSays()
+    {
+        var everyone = await _crm.People.ToListAsync();
+        var since = everyone.Select(p => p.CreatedAt!.Value).Order().ElementAt(everyone.Count / 2);
+
+        var recent = await _crm.People.Where(p => p.CreatedAt >= since).ToListAsync();
+        var older = await _crm.People.Where(p => p.CreatedAt < since).ToListAsync();
+
+        Assert.Equal(everyone.Where(p => p.CreatedAt >= since).Select(p => p.Id), recent.Select(p => p.Id));
+        Assert.Equal(everyone.Where(p => p.CreatedAt < since).Select(p => p.Id), older.Select(p => p.Id));
+        Assert.NotEmpty(recent);
+        Assert.NotEmpty(older);
+    }
+
+    [Fact]
+    public async Task AQueryIsNotAnAsyncEnumerableButAsAsyncEnumerableIsTheExplicitStepIntoLinq()
+    {
+        Assert.DoesNotContain(typeof(IAsyncEnumerable<Person>), _crm.People.GetType().GetInterfaces());
+        var typed = await _crm.People.Where(p => p.PersonLastName.StartsWith("G")).OrderBy(p => p.Id).ToListAsync();
+
+        // Client-side operators run over what the service returned, after the explicit step.
+        var endsWithN = await _crm.People.Where(p => p.PersonLastName.StartsWith("G")).OrderBy(p => p.Id).AsAsyncEnumerable()
+            .Where(p => p.PersonLastName!.EndsWith('n')).ToListAsync();
+
+        Assert.Equal(typed.Where(p => p.PersonLastName!.EndsWith('n')).Select(p => p.Id), endsWithN.Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task TypedPropertiesReadEveryDatatype()
     {
         var task = (await _crm.Tasks.Where(t => !t.DueDate.IsBlank()).Take(1).ToListAsync())[0];

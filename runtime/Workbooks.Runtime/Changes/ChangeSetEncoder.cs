@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Workbooks.Filters;
 using Workbooks.Records;
 
 namespace Workbooks.Changes;
@@ -134,19 +135,12 @@ internal static class ChangeSetEncoder
             var distinctIds = DistinctIds(ops);
 
             var width = columns.WireKeys.Length;
-            var filterPairs = (distinctIds.Count > 1 ? 1 : 0) + distinctIds.Count * 3;
             var result = new List<KeyValuePair<string, string>>();
+            FilterEncoding.AppendIdFilter(result, [.. distinctIds.Select(i => idTexts[i])]);
+            var at = result.Count;
             // Sized once and filled through a span: no growth, no per-Add checks for the thousands of pairs of a batch.
-            CollectionsMarshal.SetCount(result, filterPairs + ops.Length * (width + 3));
+            CollectionsMarshal.SetCount(result, at + ops.Length * (width + 3));
             var pairs = CollectionsMarshal.AsSpan(result);
-            var at = 0;
-            if (distinctIds.Count > 1) pairs[at++] = new("_fm", "or");
-            foreach (var i in distinctIds)
-            {
-                pairs[at++] = new("_ff[]", "id");
-                pairs[at++] = new("_ft[]", "eq");
-                pairs[at++] = new("_fc[]", idTexts[i]);
-            }
 
             // slots[rank] = the index of the object's field in that column, or -1.
             slots = ArrayPool<int>.Shared.Rent(Math.Max(width, 1));
@@ -308,13 +302,7 @@ internal static class ChangeSetEncoder
             var id = op.Kind == ChangeKind.Create ? 0 : op.Id;
             if (seen.Add(id)) ids.Add(id);
         }
-        if (ids.Count > 1) target.Add(new("_fm", "or"));
-        foreach (var id in ids)
-        {
-            target.Add(new("_ff[]", "id"));
-            target.Add(new("_ft[]", "eq"));
-            target.Add(new("_fc[]", id.ToString(CultureInfo.InvariantCulture)));
-        }
+        FilterEncoding.AppendIdFilter(target, [.. ids.Select(id => id.ToString(CultureInfo.InvariantCulture))]);
     }
 
     /// <summary>

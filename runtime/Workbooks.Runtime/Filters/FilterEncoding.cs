@@ -103,25 +103,40 @@ internal sealed class EncodedFilter
 
     private void AppendTriples(ICollection<KeyValuePair<string, string>> target)
     {
-        if (Mode is not null) target.Add(new("_fm", Mode));
+        if (Mode is not null) target.Add(new(Protocol.FilterMode, Mode));
         foreach (var t in Triples)
-        {
-            target.Add(new("_ff[]", t.Field));
-            target.Add(new("_ft[]", t.Type));
-            target.Add(new("_fc[]", t.Criteria));
-        }
+            FilterEncoding.AppendTriple(target, t.Field, t.Type, t.Criteria);
     }
 
     private void AppendJson(ICollection<KeyValuePair<string, string>> target)
     {
-        if (Mode is not null) target.Add(new("_fm", Mode));
-        target.Add(new("_filter_json", ToFilterJson()));
+        if (Mode is not null) target.Add(new(Protocol.FilterMode, Mode));
+        target.Add(new(Protocol.FilterJson, ToFilterJson()));
     }
 }
 
 /// <summary>Compiles a <see cref="WorkbooksFilter"/> into the service's filter parameters.</summary>
 internal static class FilterEncoding
 {
+    /// <summary>One numbered filter: <c>_ff[]</c>, <c>_ft[]</c>, <c>_fc[]</c> (the only place the triple is written).</summary>
+    internal static void AppendTriple(ICollection<KeyValuePair<string, string>> target, string field, string type, string criteria)
+    {
+        target.Add(new(Protocol.FilterField, field));
+        target.Add(new(Protocol.FilterType, type));
+        target.Add(new(Protocol.FilterCriteria, criteria));
+    }
+
+    /// <summary>
+    /// The id filter a change request carries (<c>id = each id</c>, OR-ed when there are several), as the guide's
+    /// "Changing" section asks: the service only touches records the filter selects.
+    /// </summary>
+    internal static void AppendIdFilter(ICollection<KeyValuePair<string, string>> target, IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count > 1) target.Add(new(Protocol.FilterMode, "or"));
+        foreach (var id in ids)
+            AppendTriple(target, "id", "eq", id);
+    }
+
     /// <summary>
     /// Numbers the conditions depth-first (1-based) and chooses <c>_fm</c>: none for a single condition or an AND of
     /// conditions, <c>or</c> for an OR of conditions, otherwise a boolean expression with parentheses around every

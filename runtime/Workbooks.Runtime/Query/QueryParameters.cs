@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workbooks.Filters;
+using Workbooks.Transport;
 
 namespace Workbooks.Query;
 
@@ -75,21 +76,21 @@ internal static class QueryParameters
         ArgumentOutOfRangeException.ThrowIfNegative(query.Start, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
 
-        target.Add(new("_start", query.Start.ToString(CultureInfo.InvariantCulture)));
-        target.Add(new("_limit", query.Limit.ToString(CultureInfo.InvariantCulture)));
+        target.Add(new(Protocol.Start, query.Start.ToString(CultureInfo.InvariantCulture)));
+        target.Add(new(Protocol.Limit, query.Limit.ToString(CultureInfo.InvariantCulture)));
 
         var sort = query.Sort ?? [];
         if (sort.Count == 1)
         {
-            target.Add(new("_sort", SortField(sort[0])));
-            target.Add(new("_dir", Direction(sort[0].Direction)));
+            target.Add(new(Protocol.Sort, SortField(sort[0])));
+            target.Add(new(Protocol.Direction, Direction(sort[0].Direction)));
         }
         else
         {
             foreach (var key in sort)
             {
-                target.Add(new("_sort[]", SortField(key)));
-                target.Add(new("_dir[]", Direction(key.Direction)));
+                target.Add(new(Protocol.SortArray, SortField(key)));
+                target.Add(new(Protocol.DirectionArray, Direction(key.Direction)));
             }
         }
 
@@ -99,11 +100,11 @@ internal static class QueryParameters
         foreach (var column in query.SelectColumns ?? [])
         {
             if (string.IsNullOrEmpty(column)) throw new ArgumentException("A selected column name cannot be empty.", nameof(query));
-            target.Add(new("_select_columns[]", column));
+            target.Add(new(Protocol.SelectColumns, column));
         }
 
         if (query.SkipTotalRows)
-            target.Add(new("__skip_total_rows", "1"));
+            target.Add(new(Protocol.SkipTotalRows, "1"));
 
         foreach (var pair in query.ExtraParameters ?? [])
             target.Add(pair);

@@ -10,24 +10,26 @@ public enum WorkbooksRequestKind
     Read,
     /// <summary>A change (PUT, or POST with <c>_method=PUT</c>). Never retried blindly.</summary>
     Change,
-    /// <summary>A login or logout POST.</summary>
+    /// <summary>A login POST: sent without the session's credentials and never re-authenticated.</summary>
     Login,
+    /// <summary>The logout POST: sent with the session cookie, without <c>client=api</c>; its redirect is not followed.</summary>
+    Logout,
 }
 
 /// <summary>One request to the service, relative to the service root.</summary>
 public sealed class WorkbooksRequest
 {
     /// <summary>Creates a request.</summary>
-    /// <param name="kind">Read, change or login.</param>
+    /// <param name="kind">Read, change, login or logout.</param>
     /// <param name="path">The endpoint, e.g. <c>crm/people.api</c> (<c>.api</c> is added when the path has no extension).</param>
     public WorkbooksRequest(WorkbooksRequestKind kind, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Kind = kind;
-        Path = NormalisePath(path);
+        Path = kind == WorkbooksRequestKind.Logout ? path.TrimStart('/') : NormalisePath(path);
     }
 
-    /// <summary>Read, change or login.</summary>
+    /// <summary>Read, change, login or logout.</summary>
     public WorkbooksRequestKind Kind { get; }
 
     /// <summary>The endpoint path relative to the service root.</summary>
@@ -60,7 +62,6 @@ public sealed class WorkbooksRequest
     internal static string NormalisePath(string path)
     {
         var trimmed = path.TrimStart('/');
-        if (trimmed == "logout") return trimmed;
         var slash = trimmed.LastIndexOf('/');
         var dot = trimmed.LastIndexOf('.');
         return dot > slash ? trimmed : trimmed + ".api";

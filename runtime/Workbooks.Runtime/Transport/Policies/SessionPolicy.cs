@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.Json;
+using Workbooks.Transport;
 
-namespace Workbooks.Transport;
+namespace Workbooks.Transport.Policies;
 
 /// <summary>
 /// Authenticates each request: the session cookie (and, on changes, the authenticity token), or the API key per
@@ -44,8 +44,9 @@ internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, 
         var observed = Authenticate(message);
         var response = await NextAsync(message, cancellationToken).ConfigureAwait(false);
         AdoptCookie(response);
-        if (message.Request.Kind == WorkbooksRequestKind.Login || options.Authentication != WorkbooksAuthentication.Session
-            || Relogin is null || !await IsSessionLostAsync(response, cancellationToken).ConfigureAwait(false))
+        if (message.Request.Kind is WorkbooksRequestKind.Login or WorkbooksRequestKind.Logout
+            || options.Authentication != WorkbooksAuthentication.Session
+            || Relogin is null || !await IsSessionLostAsync(message, response, cancellationToken).ConfigureAwait(false))
             return response;
 
         response.Dispose();
@@ -70,25 +71,22 @@ internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, 
 
     private string? Authenticate(PipelineMessage message)
     {
-        message.Extra.RemoveAll(p => p.Key is "api_key" or "_api_version" or "_authenticity_token");
+        message.Extra.RemoveAll(p => p.Key is Protocol.ApiKey or Protocol.ApiVersion or Protocol.AuthenticityToken);
         message.Cookie = null;
-        if (!IsServiceOrigin(message.Target) || message.Request.Kind == WorkbooksRequestKind.Login && message.Request.Path != "logout")
+        if (!Redirects.IsServiceOrigin(message.Target, options.Service!) || message.Request.Kind == WorkbooksRequestKind.Login)
             return _sessionId;
         if (options.Authentication == WorkbooksAuthentication.ApiKeyPerRequest)
         {
-            message.Extra.Add(new("api_key", options.ApiKey!));
-            message.Extra.Add(new("_api_version", "1"));
+            message.Extra.Add(new(Protocol.ApiKey, options.ApiKey!));
+            message.Extra.Add(new(Protocol.ApiVersion, "1"));
             return null;
         }
         var session = _sessionId;
         message.Cookie = session;
         if (message.Request.Kind == WorkbooksRequestKind.Change && _token is { } token)
-            message.Extra.Add(new("_authenticity_token", token));
+            message.Extra.Add(new(Protocol.AuthenticityToken, token));
         return session;
     }
-
-    private bool IsServiceOrigin(Uri target) =>
-        Uri.Compare(target, options.Service, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>The service may hand out a new session id on any response: always adopt the latest.</summary>
     private void AdoptCookie(HttpResponseMessage response)
@@ -97,36 +95,27 @@ internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, 
             return;
         foreach (var cookie in cookies)
         {
-            if (!cookie.StartsWith("Workbooks-Session=", StringComparison.Ordinal))
+            if (!cookie.StartsWith(CookiePrefix, StringComparison.Ordinal))
                 continue;
             var end = cookie.IndexOf(';', StringComparison.Ordinal);
-            var value = cookie["Workbooks-Session=".Length..(end < 0 ? cookie.Length : end)];
+            var value = cookie[CookiePrefix.Length..(end < 0 ? cookie.Length : end)];
             if (value.Length > 0)
                 _sessionId = value;
         }
     }
 
-    internal static bool IsLoginRedirect(Uri location) =>
-        location.AbsolutePath.TrimEnd('/') is "/login" or "/login.api" or "/login.html";
+    private const string CookiePrefix = Protocol.SessionCookie + "=";
 
-    private static async Task<bool> IsSessionLostAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The session is gone: the 302 to the login page, or a 401 whose failure_reason says so.</summary>
+    private async Task<bool> IsSessionLostAsync(PipelineMessage message, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.StatusCode == HttpStatusCode.Found && response.Headers.Location is { } location)
-            return IsLoginRedirect(location.IsAbsoluteUri ? location : new Uri(new Uri("http://x/"), location));
+        if (Redirects.Classify(response, message.Target, options.Service!, out _) == RedirectKind.Login)
+            return true;
         if (response.StatusCode != HttpStatusCode.Unauthorized)
             return false;
-        // Small JSON body: buffer it so that it can still be read after this look.
+        // Small JSON body: buffer it so that it can still be read (by the error mapper) after this look.
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes);
-            return doc.RootElement.TryGetProperty("failure_reason", out var reason)
-                && reason.GetString() is "session_expired" or "no_session";
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        return ServiceError.TryParse(bytes)?.FailureReason is "session_expired" or "no_session";
     }
 }

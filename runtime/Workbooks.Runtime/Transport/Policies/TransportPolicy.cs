@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Workbooks.Transport;
+
+namespace Workbooks.Transport.Policies;
+
+/// <summary>Turns the message into HTTP: verb, URL, form or multipart body, headers; traces through an ActivitySource.</summary>
+internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions options) : PipelinePolicy
+{
+    public override async Task<HttpResponseMessage> SendAsync(PipelineMessage message, CancellationToken cancellationToken)
+    {
+        using var request = Build(message);
+        using var activity = WorkbooksPipeline.ActivitySource.StartActivity("Workbooks " + message.Request, ActivityKind.Client);
+        activity?.SetTag("http.request.method", request.Method.Method);
+        activity?.SetTag("url.path", message.Target.AbsolutePath);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private HttpRequestMessage Build(PipelineMessage message)
+    {
+        var request = message.Request;
+        var parameters = message.AllParameters.ToList();
+        var dc = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        HttpMethod method;
+        Uri url;
+        HttpContent? content = null;
+        if (message.Redirected)
+        {
+            // Re-send to the exact Location; its query (if any) is the service's own.
+            url = message.Target;
+        }
+        else
+        {
+            url = new UriBuilder(message.Target) { Query = Protocol.CacheBuster + "=" + dc }.Uri;
+        }
+
+        switch (request.Kind)
+        {
+            case WorkbooksRequestKind.Read:
+                var query = FormEncoder.EncodeToString(parameters);
+                if (!message.Redirected && url.AbsoluteUri.Length + query.Length + 1 <= options.MaxUrlLength)
+                {
+                    method = HttpMethod.Get;
+                    url = new UriBuilder(url) { Query = url.Query.TrimStart('?') + (query.Length > 0 ? "&" + query : "") }.Uri;
+                }
+                else if (message.Redirected && message.Target.Query.Length > 1)
+                {
+                    method = HttpMethod.Get; // the Location carries the original query
+                }
+                else
+                {
+                    method = HttpMethod.Post;
+                    parameters.Add(new(Protocol.MethodOverride, "GET"));
+                    content = FormEncoder.CreateContent(parameters);
+                }
+                break;
+            case WorkbooksRequestKind.Change:
+                if (options.UseMethodOverride)
+                {
+                    method = HttpMethod.Post;
+                    parameters.Add(new(Protocol.MethodOverride, "PUT"));
+                }
+                else
+                {
+                    method = HttpMethod.Put;
+                }
+                content = request.Multipart is { } multipart ? WithParts(multipart(), parameters) : FormEncoder.CreateContent(parameters);
+                break;
+            default:
+                method = HttpMethod.Post;
+                content = FormEncoder.CreateContent(parameters);
+                break;
+        }
+
+        var http = new HttpRequestMessage(method, url) { Content = content };
+        http.Headers.UserAgent.Clear();
+        http.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        http.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        http.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        http.Headers.ExpectContinue = false;
+        if (message.Cookie is { } cookie)
+            http.Headers.TryAddWithoutValidation("Cookie", Protocol.SessionCookie + "=" + cookie);
+        return http;
+    }
+
+    private static MultipartFormDataContent WithParts(MultipartFormDataContent multipart, List<KeyValuePair<string, string>> parameters)
+    {
+        foreach (var (key, value) in parameters)
+            multipart.Add(new StringContent(value, Encoding.UTF8), key);
+        return multipart;
+    }
+}
