@@ -277,7 +277,7 @@ public sealed partial class WorkbooksGenerator
         };
 
         /// <summary>The filter member type per datatype family; null when the API offers no useful operators.</summary>
-        private static string? FilterType(FieldKind kind) => kind switch
+        internal static string? FilterType(FieldKind kind) => kind switch
         {
             FieldKind.Text => "global::Workbooks.Filters.StringField",
             FieldKind.Int64 => "global::Workbooks.Filters.NumberField<long>",

@@ -18,7 +18,7 @@ public sealed partial class WorkbooksGenerator
     /// </summary>
     internal sealed class Parser
     {
-        private static readonly Dictionary<string, FieldKind> s_datatypes = new(StringComparer.Ordinal)
+        internal static readonly Dictionary<string, FieldKind> s_datatypes = new(StringComparer.Ordinal)
         {
             ["string"] = FieldKind.Text,
             ["text"] = FieldKind.Text,

@@ -39,6 +39,20 @@ internal static class DiagnosticDescriptors
         "WBG0008", "IncludeTypes entry matches nothing", "IncludeTypes entry '{0}' matches no record type in the schema",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    // WBG02xx: the filter-usage analyzer (Analyzers/FilterUsageAnalyzer.cs) explains member lookups that fail in a
+    // query lambda, next to the compiler's CS1061 / CS0117, which cannot say what the service supports.
+    private const string UsageCategory = "Workbooks.Usage";
+
+    public static readonly DiagnosticDescriptor NotAFilterOperator = new(
+        "WBG0201", "Not a filter operator", "'{0}' is not a filter operator of {1}: the Workbooks service can filter {2} with {3}. {4}.",
+        UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "A filter field (StringField, NumberField<T>, DateField, ...) only offers the operators the Workbooks service can evaluate; anything else would have to run on the client.");
+
+    public static readonly DiagnosticDescriptor FieldNotFilterable = new(
+        "WBG0202", "Field cannot be filtered", "'{0}' cannot be filtered: {1} ({2}.{0} can be read but not used in Where or OrderBy). Filter on another field, or read the records and filter them on the client after AsAsyncEnumerable().",
+        UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "A generated filter shape has a member only for the fields the service can filter: the schema's is_filterable flag and a datatype with filter operators.");
+
     public static readonly DiagnosticDescriptor UnexpectedException = new(
         "WBG0099", "Workbooks generator failed", "The Workbooks generator failed unexpectedly: {0}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
