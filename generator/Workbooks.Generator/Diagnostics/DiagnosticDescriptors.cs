@@ -40,7 +40,8 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     // WBG02xx: the filter-usage analyzer (Analyzers/FilterUsageAnalyzer.cs) explains member lookups that fail in a
-    // query lambda, next to the compiler's CS1061 / CS0117, which cannot say what the service supports.
+    // query lambda, next to the compiler's CS1061 / CS0117 (or CS1929 / CS7036 when an extension method such as
+    // MemoryExtensions.EndsWith is in scope), which cannot say what the service supports.
     private const string UsageCategory = "Workbooks.Usage";
 
     public static readonly DiagnosticDescriptor NotAFilterOperator = new(
