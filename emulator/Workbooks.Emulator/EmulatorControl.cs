@@ -19,6 +19,16 @@ public enum EmulatorFaultKind
     DropConnectionAfterProcessing,
     /// <summary>Expire the caller's session just before processing, so the request gets 401 <c>session_expired</c>.</summary>
     ExpireSession,
+    /// <summary>Late delivery: wait <see cref="EmulatorFault.Delay"/> before processing (a slow network), then process the
+    /// request even if the client has given up meanwhile, and answer (to no one, when it has).</summary>
+    LateDelivery,
+    /// <summary>Process the request, then answer <see cref="EmulatorFault.StatusCode"/> (500 by default): the change was applied.</summary>
+    ServerErrorAfterProcessing,
+    /// <summary>Process the request, send the headers and half of the body, then stall for <see cref="EmulatorFault.Delay"/>
+    /// before sending the rest.</summary>
+    StallBody,
+    /// <summary>Process the request and answer with a gzip body that is corrupt in the middle (when the client asked for gzip).</summary>
+    CorruptGzip,
 }
 
 /// <summary>A fault to inject into matching requests.</summary>
@@ -28,7 +38,8 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
     /// <summary>The status of a <see cref="EmulatorFaultKind.ServerError"/> (500, 502, 503…).</summary>
     public int StatusCode { get; init; } = 500;
 
-    /// <summary>The delay of <see cref="EmulatorFaultKind.Slow"/> or of the delaying URL.</summary>
+    /// <summary>The delay of <see cref="EmulatorFaultKind.Slow"/>, <see cref="EmulatorFaultKind.LateDelivery"/>,
+    /// <see cref="EmulatorFaultKind.StallBody"/> or of the delaying URL.</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Only requests whose path contains this text match (null: any request but login/logout).</summary>

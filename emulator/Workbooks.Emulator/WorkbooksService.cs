@@ -198,7 +198,8 @@ internal sealed class WorkbooksService
         }
 
         // Faults that stop a request before it is processed.
-        var fault = Control.TakeFault(method, path, k => k is EmulatorFaultKind.ServerError or EmulatorFaultKind.DelayingRedirect or EmulatorFaultKind.DropConnection or EmulatorFaultKind.ExpireSession);
+        var fault = Control.TakeFault(method, path, k => k is EmulatorFaultKind.ServerError or EmulatorFaultKind.DelayingRedirect
+            or EmulatorFaultKind.DropConnection or EmulatorFaultKind.ExpireSession or EmulatorFaultKind.LateDelivery);
         switch (fault?.Kind)
         {
             case EmulatorFaultKind.ServerError:
@@ -213,6 +214,11 @@ internal sealed class WorkbooksService
             case EmulatorFaultKind.ExpireSession:
                 if (context.Request.Cookies.TryGetValue("Workbooks-Session", out var expiring))
                     Control.ExpireSession(expiring);
+                break;
+            case EmulatorFaultKind.LateDelivery:
+                // The request is on its way for longer than the client waits: it is processed whether or not anyone
+                // is still listening (deliberately not cancelled by RequestAborted).
+                await Task.Delay(fault.Delay, CancellationToken.None).ConfigureAwait(false);
                 break;
         }
 
@@ -256,12 +262,16 @@ internal sealed class WorkbooksService
         var call = new CallContext(ok.User, GetDatabase(ok.DatabaseId), ok.Session, formats, p, method);
 
         // Faults that let the request be processed and then spoil the answer.
-        var late = Control.TakeFault(method, path, k => k is EmulatorFaultKind.Slow or EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.DropConnectionAfterProcessing);
+        var late = Control.TakeFault(method, path, k => k is EmulatorFaultKind.Slow or EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.DropConnectionAfterProcessing
+            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip);
         switch (late?.Kind)
         {
             case EmulatorFaultKind.Slow: style.SlowBy = late.Delay; break;
             case EmulatorFaultKind.TruncateResponse: style.Truncate = true; break;
             case EmulatorFaultKind.DropConnectionAfterProcessing: style.DropAfterProcessing = true; break;
+            case EmulatorFaultKind.ServerErrorAfterProcessing: style.ErrorAfterProcessing = late.StatusCode; break;
+            case EmulatorFaultKind.StallBody: style.StallFor = late.Delay; break;
+            case EmulatorFaultKind.CorruptGzip: style.CorruptGzip = true; break;
         }
 
         await DispatchAsync(context, route, extension, call, style).ConfigureAwait(false);

@@ -19,6 +19,9 @@ internal sealed class ResponseStyle
     public bool Truncate { get; set; }
     public bool DropAfterProcessing { get; set; }
     public TimeSpan SlowBy { get; set; }
+    public int? ErrorAfterProcessing { get; set; }
+    public TimeSpan StallFor { get; set; }
+    public bool CorruptGzip { get; set; }
 }
 
 /// <summary>Writes JSON (and other) bodies with the service's headers, compression, JSONP and injected faults.</summary>
@@ -54,6 +57,14 @@ internal static class ResponseWriter
             context.Abort();
             return;
         }
+        if (style.ErrorAfterProcessing is { } errorStatus)
+        {
+            // The work is done (and committed); the answer says otherwise, as a proxy or a crash after the commit would.
+            status = errorStatus;
+            contentType = "application/json; charset=utf-8";
+            fileName = null;
+            bytes = Encoding.UTF8.GetBytes("{\"success\":false,\"flash\":\"Injected fault after processing\",\"exception_reference\":\"EMU-LATE-" + errorStatus + "\"}");
+        }
         response.StatusCode = status;
         response.ContentType = contentType;
         response.Headers.CacheControl = "no-cache, no-store, must-revalidate";
@@ -71,6 +82,25 @@ internal static class ResponseWriter
             using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
                 gzip.Write(bytes.Span);
             payload = compressed.ToArray();
+            if (style.CorruptGzip && payload.Length > 24)
+            {
+                // Keep the gzip header, spoil the deflate stream in the middle: decompression starts, then fails.
+                var spoiled = payload.ToArray();
+                for (var i = spoiled.Length / 2; i < spoiled.Length / 2 + 8; i++)
+                    spoiled[i] ^= 0x5A;
+                payload = spoiled;
+            }
+        }
+
+        if (style.StallFor > TimeSpan.Zero && payload.Length > 1)
+        {
+            // Headers and half of the body, then nothing for a while: a read that a headers-only timeout never ends.
+            response.ContentLength = payload.Length;
+            await response.Body.WriteAsync(payload[..(payload.Length / 2)], context.RequestAborted).ConfigureAwait(false);
+            await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await Task.Delay(style.StallFor, context.RequestAborted).ConfigureAwait(false);
+            await response.Body.WriteAsync(payload[(payload.Length / 2)..], context.RequestAborted).ConfigureAwait(false);
+            return;
         }
 
         if (style.SlowBy > TimeSpan.Zero)

@@ -53,6 +53,9 @@ public sealed class ChangeResult
     /// <summary>Whether its outcome was established by reading the records back after a failed connection.</summary>
     public bool Verified { get; internal set; }
 
+    /// <summary>The operation as it was sent (its lock_version is what verification compares with); null until sent.</summary>
+    internal ChangeOperation? Sent { get; set; }
+
     /// <summary>"create #3 (id 0): refcode: 'X' is already used".</summary>
     public override string ToString() =>
         $"{Kind.ToString().ToLowerInvariant()} #{Index} (id {Record.Id}): {Outcome}" +

@@ -62,74 +62,183 @@ public sealed class WorkbooksChangeSet
     /// <summary>Adds a delete by id and lock_version.</summary>
     public void Delete(long id, int lockVersion) => Delete(new WorkbooksRecord { Id = id, LockVersion = lockVersion });
 
-    /// <summary>Submits every object, in order, in as few requests as the limit allows.</summary>
+    /// <summary>
+    /// Submits every object, in order, in as few requests as the limit allows. Each request (at most
+    /// <see cref="ChangeSetOptions.ChunkSize"/> objects, 100 by default) is one transaction on the service: all of its
+    /// objects are applied or none is (unless <see cref="ChangeSetOptions.PerObjectTransactions"/>). After a request
+    /// fails, later requests are not sent. A request is re-sent only when it provably never reached the service (the
+    /// connection could not be opened); after any ambiguous failure the records are read back instead.
+    /// </summary>
+    /// <returns>One result per object, in the order they were added.</returns>
+    /// <exception cref="WorkbooksChangeSetException">Some objects were not applied (<see cref="ChangeSetOptions.ThrowOnFailure"/>),
+    /// or a request failed: <see cref="WorkbooksChangeSetException.Result"/> says what became of every object (records
+    /// committed by earlier requests are <see cref="ChangeOutcome.Applied"/>, with their ids) and the inner exception
+    /// keeps the cause.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ChangeSetOptions.RequireSingleTransaction"/> is set and the
+    /// change set needs more than one request (nothing was sent).</exception>
     public async Task<ChangeSetResult> SubmitAsync(ChangeSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ChangeSetOptions();
         if (options.ChunkSize is < 1 or > ChangeSetEncoder.DefaultMaxObjects)
             throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be between 1 and 100.");
+        if (options.RequireSingleTransaction && _items.Count > options.ChunkSize)
+            throw new InvalidOperationException(
+                $"The change set holds {_items.Count} objects, which takes {(_items.Count + options.ChunkSize - 1) / options.ChunkSize} requests of at most {options.ChunkSize}: "
+                + "each request is its own transaction, so it cannot be applied all or nothing. Nothing was sent; split the work or clear RequireSingleTransaction.");
         var perObject = options.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
         var results = _items.Select((item, i) => new ChangeResult(i, item.Kind, item.Record)).ToArray();
         var requests = 0;
-        for (var start = 0; start < results.Length; start += options.ChunkSize)
+        Exception? failure = null;
+        for (var start = 0; start < results.Length && failure is null; start += options.ChunkSize)
         {
-            var chunk = results.AsMemory(start, Math.Min(options.ChunkSize, results.Length - start));
-            requests += await SubmitChunkAsync(chunk, perObject, cancellationToken).ConfigureAwait(false);
-            if (!perObject && chunk.Span.ToArray().Any(r => r.Outcome != ChangeOutcome.Applied))
+            var chunk = results[start..Math.Min(start + options.ChunkSize, results.Length)];
+            requests++;
+            failure = await SubmitChunkAsync(chunk, perObject, options.VerifyGracePeriod, cancellationToken).ConfigureAwait(false);
+            if (!perObject && chunk.Any(r => r.Outcome != ChangeOutcome.Applied))
                 break; // later chunks stay NotAttempted: the caller decides what to do after a failure
         }
         var result = new ChangeSetResult(results, requests);
-        if (options.ThrowOnFailure && !result.Success)
-        {
-            var failures = result.Failures.ToArray();
-            var summary = $"{failures.Length} of {results.Length} changes to {ControllerPath} were not applied: {string.Join(" | ", failures.Take(5))}{(failures.Length > 5 ? " …" : "")}";
-            throw failures.Any(f => f.IsConflict) ? new WorkbooksConcurrencyException(summary, result) : new WorkbooksChangeSetException(summary, result);
-        }
+        if (failure is not null || (options.ThrowOnFailure && !result.Success))
+            throw ChangeSetException.Create(ControllerPath, result, failure);
         return result;
     }
 
-    private async Task<int> SubmitChunkAsync(Memory<ChangeResult> chunk, bool perObject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads back the records of <see cref="ChangeOutcome.Unknown"/> results (by <c>created_through_reference</c> for
+    /// creates, by lock_version for updates and deletes) and settles those it can: a create found once is
+    /// <see cref="ChangeOutcome.Applied"/> with its id; an update whose lock_version moved one step is applied.
+    /// Use it some time after a submit that left outcomes unknown. Nothing is sent but reads.
+    /// </summary>
+    /// <param name="result">The result of an earlier submit of this change set (or the one its exception carries).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>How many outcomes were settled.</returns>
+    public async Task<int> SettleAsync(ChangeSetResult result, CancellationToken cancellationToken = default)
     {
-        var items = chunk.ToArray();
-        for (var attempt = 0; ; attempt++)
+        ArgumentNullException.ThrowIfNull(result);
+        var unknown = result.Results.Where(r => r.Outcome == ChangeOutcome.Unknown).ToArray();
+        if (unknown.Length == 0)
+            return 0;
+        var operations = unknown.Select(r => r.Sent ?? ChangeOperation.FromRecord(r.Record, r.Kind)).ToArray();
+        var applied = await VerifyAsync(unknown, operations, cancellationToken).ConfigureAwait(false);
+        var settled = 0;
+        for (var i = 0; i < unknown.Length; i++)
         {
-            var operations = items.Select(r => ChangeOperation.FromRecord(r.Record, r.Kind)).ToArray();
-            var request = new WorkbooksRequest(WorkbooksRequestKind.Change, ControllerPath).AddRange(ChangeSetEncoder.Encode(operations));
-            if (perObject)
-                request.Add("_per_object_transactions", "1");
-            ChangeResponse response;
-            try
-            {
-                using var http = await _session.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                response = await ChangeResponse.ParseAsync(http.Content, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is WorkbooksTransportException { OutcomeUnknown: true } or WorkbooksProtocolException or IOException)
-            {
-                var applied = await VerifyAsync(items, operations, cancellationToken).ConfigureAwait(false);
-                if (applied.All(a => a == false) && attempt == 0)
-                    continue; // provably not applied: sending it again cannot duplicate anything
-                for (var i = 0; i < items.Length; i++)
-                {
-                    items[i].Verified = applied[i] is not null;
-                    items[i].Outcome = applied[i] switch { true => ChangeOutcome.Applied, false => ChangeOutcome.NotAttempted, null => ChangeOutcome.Unknown };
-                    if (applied[i] == true) items[i].Record.AcceptChanges();
-                }
-                return attempt + 1;
-            }
-            Apply(items, response, perObject);
-            return attempt + 1;
+            if (applied[i] != true)
+                continue;
+            unknown[i].Outcome = ChangeOutcome.Applied;
+            unknown[i].Verified = true;
+            settled++;
         }
+        return settled;
     }
 
-    private static void Apply(ChangeResult[] items, ChangeResponse response, bool perObject)
+    /// <summary>Sends one chunk and sets each object's outcome. Returns the failure that stops the change set, if any.</summary>
+    private async Task<Exception?> SubmitChunkAsync(ChangeResult[] items, bool perObject, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
+        var operations = items.Select(r => ChangeOperation.FromRecord(r.Record, r.Kind)).ToArray();
+        for (var i = 0; i < items.Length; i++)
+            items[i].Sent = operations[i];
+        var request = new WorkbooksRequest(WorkbooksRequestKind.Change, ControllerPath).AddRange(ChangeSetEncoder.Encode(operations));
+        if (perObject)
+            request.Add("_per_object_transactions", "1");
+        ChangeResponse response;
+        try
+        {
+            using var http = await _session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await ChangeResponse.ParseAsync(http.Content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsAmbiguous(e))
+        {
+            // The service may have applied the chunk, or may yet apply it (a request delayed on the network). Sending it
+            // again could duplicate the creates, so read the records back, for a while, instead.
+            var unsettled = await SettleAfterAmbiguousFailureAsync(items, operations, gracePeriod, cancellationToken).ConfigureAwait(false);
+            return unsettled ? e : null;
+        }
+        catch (WorkbooksException e)
+        {
+            // Refused before anything was applied (a 4xx, a lost session that could not be re-established, delaying
+            // redirects that never ended): nothing of the chunk was applied.
+            var cause = new Dictionary<string, IReadOnlyList<string>> { ["base"] = [e.ServiceMessage ?? e.Message] };
+            foreach (var item in items)
+            {
+                item.Outcome = ChangeOutcome.Failed;
+                item.Errors = cause;
+            }
+            return e;
+        }
+        var missing = Apply(items, response, perObject);
+        if (missing.Length > 0)
+        {
+            // A success that does not account for every object sent: learn what became of the others by reading back.
+            var unsettled = await SettleAfterAmbiguousFailureAsync(missing, [.. missing.Select(m => m.Sent!)], TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (unsettled)
+                return new WorkbooksProtocolException($"{request} answered success but listed {response.Objects.Count} affected objects for {items.Length} sent.");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A failure after which the request may have been applied: the connection was lost or timed out after sending
+    /// (the transport says the outcome is unknown), the service answered 5xx (it may have failed after committing), or
+    /// the answer could not be read.
+    /// </summary>
+    private static bool IsAmbiguous(Exception e) =>
+        e is WorkbooksTransportException { OutcomeUnknown: true } or WorkbooksServiceException or WorkbooksProtocolException or IOException;
+
+    /// <summary>
+    /// Reads the chunk back until every object is proven applied or the grace period ends; objects not proven applied
+    /// by then are <see cref="ChangeOutcome.Unknown"/> (never re-sent). Returns whether any object is left unknown.
+    /// </summary>
+    private async Task<bool> SettleAfterAmbiguousFailureAsync(ChangeResult[] items, ChangeOperation[] operations, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        var clock = _session.Options.TimeProvider;
+        var deadline = clock.GetUtcNow() + gracePeriod;
+        var delay = TimeSpan.FromMilliseconds(100);
+        var pending = Enumerable.Range(0, items.Length).ToList();
+        while (true)
+        {
+            var round = pending.ToArray();
+            var applied = await VerifyAsync([.. round.Select(i => items[i])], [.. round.Select(i => operations[i])], cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < round.Length; k++)
+            {
+                var item = items[round[k]];
+                if (applied[k] == true)
+                {
+                    item.Outcome = ChangeOutcome.Applied;
+                    item.Verified = true;
+                    pending.Remove(round[k]);
+                }
+                else if (applied[k] is null && item.Kind == ChangeKind.Create)
+                {
+                    pending.Remove(round[k]); // a create without a reference cannot be verified however long we wait
+                }
+            }
+            if (pending.Count == 0 || clock.GetUtcNow() >= deadline)
+                break;
+            var pause = deadline - clock.GetUtcNow();
+            await Task.Delay(pause < delay ? pause : delay, clock, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+        foreach (var item in items.Where(i => !i.Verified))
+            item.Outcome = ChangeOutcome.Unknown;
+        return items.Any(i => i.Outcome == ChangeOutcome.Unknown);
+    }
+
+    /// <summary>Maps the answer onto the objects; returns those a successful answer did not account for.</summary>
+    private static ChangeResult[] Apply(ChangeResult[] items, ChangeResponse response, bool perObject)
+    {
+        var missing = new List<ChangeResult>();
         for (var i = 0; i < items.Length; i++)
         {
             var item = items[i];
             var result = i < response.Objects.Count ? response.Objects[i] : null;
             item.Errors = result?.Errors ?? new Dictionary<string, IReadOnlyList<string>>();
             item.Messages = result?.Messages ?? [];
-            if (result is { Success: true } && (response.Success || perObject))
+            if (result is null && response.Success)
+            {
+                missing.Add(item);
+            }
+            else if (result is { Success: true } && (response.Success || perObject))
             {
                 result.ApplyTo(item.Record);
                 item.Record.AcceptChanges();
@@ -155,6 +264,7 @@ public sealed class WorkbooksChangeSet
                 item.Errors = failure;
             }
         }
+        return [.. missing];
     }
 
     /// <summary>
@@ -166,12 +276,29 @@ public sealed class WorkbooksChangeSet
     {
         var applied = new bool?[items.Length];
         var ids = items.Where(i => i.Kind != ChangeKind.Create).Select(i => i.Record.Id).Distinct().ToArray();
-        var current = new Dictionary<long, (int LockVersion, bool Deleted)>();
+        var current = new Dictionary<long, WorkbooksRecord>();
         if (ids.Length > 0)
         {
             await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field("id").In(ids)).IncludeDeleted()
-                .Select("lock_version", "is_deleted").PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
-                current[r.Id] = (r.LockVersion, r.GetBoolean("is_deleted") ?? false);
+                .PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
+                current[r.Id] = r;
+        }
+        var references = new string?[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].Kind == ChangeKind.Create && items[i].Record.TryGetChange("created_through_reference", out var reference) && reference.Text is { Length: > 0 } text)
+                references[i] = text;
+        }
+        // Every create's reference in one read: the records created under each (the service compares text without case).
+        var created = new Dictionary<string, List<WorkbooksRecord>>(StringComparer.OrdinalIgnoreCase);
+        if (references.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray() is { Length: > 0 } wanted)
+        {
+            await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field("created_through_reference").In(wanted))
+                .PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (r.GetString("created_through_reference") is { } key)
+                    (created.TryGetValue(key, out var list) ? list : created[key] = []).Add(r);
+            }
         }
         for (var i = 0; i < items.Length; i++)
         {
@@ -181,19 +308,21 @@ public sealed class WorkbooksChangeSet
             {
                 case ChangeKind.Update when current.TryGetValue(item.Record.Id, out var now):
                     applied[i] = now.LockVersion == sent + 1 ? true : now.LockVersion == sent ? false : null;
-                    if (applied[i] == true) item.Record.LockVersion = now.LockVersion;
+                    if (applied[i] == true)
+                        item.Record.AdoptStored(now);
                     break;
                 case ChangeKind.Delete when current.TryGetValue(item.Record.Id, out var now):
-                    applied[i] = now.Deleted && now.LockVersion == sent + 1 ? true : !now.Deleted && now.LockVersion == sent ? false : null;
+                    var deleted = now.GetBoolean("is_deleted") ?? false;
+                    applied[i] = deleted && now.LockVersion == sent + 1 ? true : !deleted && now.LockVersion == sent ? false : null;
                     break;
-                case ChangeKind.Create when item.Record.TryGetChange("created_through_reference", out var reference) && reference.Text is { Length: > 0 } text:
-                    var found = await _session.Records(ControllerPath).Where(WorkbooksFilter.Field("created_through_reference").Equal(text))
-                        .Select("lock_version").Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+                case ChangeKind.Create when references[i] is { } text:
+                    var found = created.GetValueOrDefault(text) ?? [];
                     applied[i] = found.Count == 1 ? true : found.Count == 0 ? false : null;
                     if (found.Count == 1)
                     {
-                        item.Record.Id = found[0].Id;
-                        item.Record.LockVersion = found[0].LockVersion;
+                        // The record as the service stored it: the caller's object gets its id, lock_version and every
+                        // field, as an answered create would have given it.
+                        item.Record.AdoptStored(found[0]);
                     }
                     break;
                 default:

@@ -51,6 +51,10 @@ public sealed class WorkbooksChangeSet<T> where T : class
     public Task<ChangeSetResult> SubmitAsync(ChangeSetOptions? options = null, CancellationToken cancellationToken = default) =>
         _changes.SubmitAsync(options, cancellationToken);
 
+    /// <summary>Settles <see cref="ChangeOutcome.Unknown"/> outcomes by reading the records back (see <see cref="WorkbooksChangeSet.SettleAsync"/>).</summary>
+    public Task<int> SettleAsync(ChangeSetResult result, CancellationToken cancellationToken = default) =>
+        _changes.SettleAsync(result, cancellationToken);
+
     /// <summary>Refuses, before anything is sent, a record that sets fields the schema forbids for this operation.</summary>
     private WorkbooksRecord Checked(T record, IReadOnlySet<string> forbidden, string operation)
     {

@@ -88,6 +88,22 @@ public sealed partial class WorkbooksRecord
         else if (name == "lock_version" && value.ValueKind == JsonValueKind.Number) LockVersion = value.GetInt32();
     }
 
+    /// <summary>
+    /// Becomes the record as the service stored it (read back after an ambiguous failure proved a change applied): its
+    /// id, lock_version and every field, with no pending change.
+    /// </summary>
+    internal void AdoptStored(WorkbooksRecord stored)
+    {
+        _data = stored._data;
+        _jsonLength = stored._jsonLength;
+        _shape = stored._shape;
+        _hasUnslotted = stored._hasUnslotted;
+        _overrides = stored._overrides is { } overrides ? new Dictionary<string, JsonElement>(overrides, StringComparer.Ordinal) : null;
+        _changes = null;
+        Id = stored.Id;
+        LockVersion = stored.LockVersion;
+    }
+
     /// <summary>Forgets the changes (after they were submitted).</summary>
     public void AcceptChanges() => _changes?.Clear();
 

@@ -10,26 +10,28 @@ internal sealed class RetryPolicy(WorkbooksOptions options) : PipelinePolicy
     {
         for (var attempt = 0; ; attempt++)
         {
-            var canRetry = message.Request.IsIdempotent && attempt < options.MaxRetries;
+            var more = attempt < options.MaxRetries;
             HttpResponseMessage response;
             try
             {
                 response = await NextAsync(message, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (canRetry && IsTransient(e, cancellationToken))
+            // A change is re-sent only when it provably never left: the connection could not even be opened.
+            catch (Exception e) when (more && IsTransient(e, cancellationToken) && (message.Request.IsIdempotent || NeverSent(e)))
             {
                 await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
+                var unknown = !message.Request.IsIdempotent && !NeverSent(e);
                 throw new WorkbooksTransportException(
-                    message.Request.IsIdempotent
+                    !unknown
                         ? $"{message.Request} failed after {attempt + 1} attempts: {e.Message}"
-                        : $"{message.Request} failed and was not retried (a change is never retried blindly): {e.Message}",
-                    message.Request.ToString(), outcomeUnknown: !message.Request.IsIdempotent, e);
+                        : $"{message.Request} failed after it was sent, so it was not retried (a change is never retried blindly): {e.Message}",
+                    message.Request.ToString(), outcomeUnknown: unknown, e);
             }
-            if (canRetry && IsTransient(response.StatusCode))
+            if (more && message.Request.IsIdempotent && IsTransient(response.StatusCode))
             {
                 var retryAfter = response.Headers.RetryAfter?.Delta;
                 response.Dispose();
@@ -39,6 +41,10 @@ internal sealed class RetryPolicy(WorkbooksOptions options) : PipelinePolicy
             return response;
         }
     }
+
+    /// <summary>The request failed before a connection existed (refused, unresolvable, TLS handshake): nothing was sent.</summary>
+    internal static bool NeverSent(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable
