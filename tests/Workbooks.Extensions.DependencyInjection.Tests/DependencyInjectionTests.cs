@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Workbooks.Emulator;
 using Workbooks.Extensions.DependencyInjection;
 
-namespace Workbooks.Cli.Tests;
+namespace Workbooks.Extensions.DependencyInjection.Tests;
 
 public sealed class DependencyInjectionTests
 {
