@@ -4,14 +4,14 @@ using Workbooks.Emulator;
 namespace Workbooks.Cli.Tests;
 
 /// <summary>pull and check against the emulator over HTTP, and the failure paths.</summary>
-public sealed class ServiceTests
+public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixture<SchemaEmulatorsFixture>
 {
     private static Dictionary<string, string> KeyEnv(WorkbooksEmulator emu) => new() { ["WB_KEY"] = emu.ApiKey };
 
     [Fact]
     public async Task Pull_writes_a_file_byte_identical_to_the_committed_sample()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
+        var emu = emulators.Sample;
         using var temp = new TempDir();
         var output = temp.File("pulled.types.json");
         var run = await CliRun.RunAsync(KeyEnv(emu), null,
@@ -29,7 +29,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Pull_with_username_and_password_from_the_environment_and_small_batches()
     {
-        await using var emu = await Emulators.StartAsync(Repo.SampleV2);
+        var emu = emulators.SampleV2;
         var user = emu.Users[1]; // two databases: needs --database
         var env = new Dictionary<string, string> { ["WB_PASSWORD"] = user.Password };
         var run = await CliRun.RunAsync(env, null,
@@ -45,7 +45,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Password_comes_from_the_prompt_when_no_variable_is_given()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
+        var emu = emulators.Sample;
         var user = emu.Users[0];
         using var temp = new TempDir();
         var run = await CliRun.RunAsync(null, _ => user.Password,
@@ -69,7 +69,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Check_against_a_service_serving_v2_reports_drift_and_exits_2()
     {
-        await using var emu = await Emulators.StartAsync(Repo.SampleV2);
+        var emu = emulators.SampleV2;
         var run = await CliRun.RunAsync(KeyEnv(emu), null,
             "schema", "check", "--service", emu.BaseAddress.ToString(), "--api-key-env", "WB_KEY", "--allow-http-loopback", Repo.Sample);
         Assert.True(run.ExitCode == 2, run.All);
@@ -81,7 +81,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Check_against_the_same_snapshot_exits_0()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
+        var emu = emulators.Sample;
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["WORKBOOKS_API_KEY"] = emu.ApiKey }, null,
             "schema", "check", Repo.Sample, "--service", emu.BaseAddress.ToString(), "--allow-http-loopback");
         Assert.True(run.ExitCode == 0, run.All);
@@ -92,7 +92,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Bad_api_key_exits_3_naming_the_failure_reason_and_never_prints_the_key()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
+        var emu = emulators.Sample;
         const string canary = "31337-27182-81828-45904-52353-60287-47135-26624";
         using var temp = new TempDir();
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["WB_KEY"] = canary }, null,
@@ -108,7 +108,7 @@ public sealed class ServiceTests
     [Fact]
     public async Task Bad_password_exits_3_and_never_prints_it()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
+        var emu = emulators.Sample;
         const string canary = "Canary-Passw0rd-7f3a9";
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["PW"] = canary }, null,
             "schema", "check", "--service", emu.BaseAddress.ToString(), "--username", emu.Users[0].Username, "--password-env", "PW", "--allow-http-loopback", Repo.Sample);

@@ -73,9 +73,33 @@ public sealed class TempDir : IDisposable
     }
 }
 
-public static class Emulators
+/// <summary>
+/// Two small emulators shared by a test class, one serving the sample schema and one serving sample-v2. The CLI only
+/// reads metadata and logs in (or fails to), so no test depends on what another does.
+/// </summary>
+public sealed class SchemaEmulatorsFixture : IAsyncLifetime
 {
-    public static Task<WorkbooksEmulator> StartAsync(string schemaPath) =>
+    public WorkbooksEmulator Sample { get; private set; } = null!;
+
+    public WorkbooksEmulator SampleV2 { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var sample = StartAsync(Repo.Sample);
+        var sampleV2 = StartAsync(Repo.SampleV2);
+        Sample = await sample;
+        SampleV2 = await sampleV2;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Sample is not null)
+            await Sample.DisposeAsync();
+        if (SampleV2 is not null)
+            await SampleV2.DisposeAsync();
+    }
+
+    private static Task<WorkbooksEmulator> StartAsync(string schemaPath) =>
         WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { SchemaPath = schemaPath, PeopleCount = 10, OrganisationCount = 10, OtherRecordCount = 2 });
 }
 

@@ -9,19 +9,20 @@ using Workbooks.Extensions.DependencyInjection;
 
 namespace Workbooks.Extensions.DependencyInjection.Tests;
 
-public sealed class DependencyInjectionTests
+public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IClassFixture<SampleEmulatorFixture>
 {
+    private WorkbooksEmulator Emu => fixture.Emulator;
+
     private sealed record FakeCrm(WorkbooksSession Session);
 
     [Fact]
     public async Task AddWorkbooks_with_options_connects_lazily_once_and_reads_people()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
         var services = new ServiceCollection();
         services.AddWorkbooks(o =>
         {
-            o.Service = emu.BaseAddress;
-            o.ApiKey = emu.ApiKey;
+            o.Service = Emu.BaseAddress;
+            o.ApiKey = Emu.ApiKey;
             o.AllowInsecureLoopback = true;
         });
         services.AddWorkbooksClient(session => new FakeCrm(session));
@@ -46,11 +47,10 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task AddWorkbooks_with_configuration_binds_by_hand_and_logs_in_with_a_password()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
-        var user = emu.Users[1];
+        var user = Emu.Users[1];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Workbooks:Service"] = emu.BaseAddress.ToString(),
+            ["Workbooks:Service"] = Emu.BaseAddress.ToString(),
             ["Workbooks:Username"] = user.Username,
             ["Workbooks:Password"] = user.Password,
             ["Workbooks:LogicalDatabaseId"] = user.DatabaseIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -67,7 +67,7 @@ public sealed class DependencyInjectionTests
         await using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<WorkbooksOptions>>().Value;
-        Assert.Equal(emu.BaseAddress, options.Service);
+        Assert.Equal(Emu.BaseAddress, options.Service);
         Assert.True(options.AllowInsecureLoopback);
         Assert.True(options.PerObjectTransactions);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Timeout);
@@ -84,11 +84,10 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Api_key_per_request_from_configuration()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Service"] = emu.BaseAddress.ToString(),
-            ["ApiKey"] = emu.ApiKey,
+            ["Service"] = Emu.BaseAddress.ToString(),
+            ["ApiKey"] = Emu.ApiKey,
             ["Authentication"] = "ApiKeyPerRequest",
             ["AllowInsecureLoopback"] = "True",
         }).Build();
@@ -117,12 +116,11 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task A_failed_connection_is_not_cached_and_bad_credentials_surface_as_login_exceptions()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
         var key = "00000-00000-00000-00000-00000-00000-00000-00000";
         var services = new ServiceCollection();
         services.AddWorkbooks(o =>
         {
-            o.Service = emu.BaseAddress;
+            o.Service = Emu.BaseAddress;
             o.ApiKey = key;
             o.AllowInsecureLoopback = true;
         });
@@ -137,12 +135,11 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Disposing_the_container_logs_the_session_out()
     {
-        await using var emu = await Emulators.StartAsync(Repo.Sample);
         var services = new ServiceCollection();
         services.AddWorkbooks(o =>
         {
-            o.Service = emu.BaseAddress;
-            o.ApiKey = emu.ApiKey;
+            o.Service = Emu.BaseAddress;
+            o.ApiKey = Emu.ApiKey;
             o.AllowInsecureLoopback = true;
         });
         var provider = services.BuildServiceProvider();

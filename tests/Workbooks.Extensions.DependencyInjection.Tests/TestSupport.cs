@@ -19,8 +19,16 @@ public static class Repo
     }
 }
 
-public static class Emulators
+/// <summary>
+/// One small emulator serving the sample schema, shared by a test class. Its tests only read seeded records and open
+/// (and close) sessions of their own, so none depends on what another changes.
+/// </summary>
+public sealed class SampleEmulatorFixture : IAsyncLifetime
 {
-    public static Task<WorkbooksEmulator> StartAsync(string schemaPath) =>
-        WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { SchemaPath = schemaPath, PeopleCount = 10, OrganisationCount = 10, OtherRecordCount = 2 });
+    public WorkbooksEmulator Emulator { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { SchemaPath = Repo.Sample, PeopleCount = 10, OrganisationCount = 10, OtherRecordCount = 2 });
+
+    public async Task DisposeAsync() => await Emulator.DisposeAsync();
 }
