@@ -89,6 +89,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     [Fact]
     public async Task Rate_limit_redirects_the_fourth_request_within_a_second()
     {
+        // An emulator of its own: a rate limit and a manual clock are server-wide options.
         var clock = new ExtrasManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         await using var emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions
         {
@@ -270,6 +271,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     [Fact]
     public async Task Session_expires_after_the_inactivity_timeout()
     {
+        // An emulator of its own: the inactivity timeout and a manual clock are server-wide options.
         var clock = new ExtrasManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         await using var emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions
         {

@@ -83,6 +83,15 @@ public sealed class SessionTests : IClassFixture<SharedEmulator>
     }
 
     [Fact]
+    public async Task AReservedApplicationNameIsRefused()
+    {
+        using var wire = new Wire(_emu);
+        var login = await wire.LoginAsync(("api_key", _emu.ApiKey), ("_application_name", "Workbooks"));
+        Assert.Equal(403, (int)login.Status);
+        Assert.Equal("invalid_application_name", login.Json.GetProperty("failure_reason").GetString());
+    }
+
+    [Fact]
     public async Task TheCSharpBindingsNullStringsInLoginFieldsMeanAbsent()
     {
         using var wire = new Wire(_emu);
@@ -152,6 +161,10 @@ public sealed class SessionTests : IClassFixture<SharedEmulator>
 }
 
 /// <summary>Every documented login failure_reason is reachable by configuration.</summary>
+/// <remarks>
+/// Each test starts an emulator of its own: it configures the users or databases differently, or (the forced reason)
+/// sets a server-wide control, so a shared one would not do.
+/// </remarks>
 public sealed class LoginFailureTests
 {
     public static TheoryData<string, int> UserReasons => new()
@@ -202,16 +215,6 @@ public sealed class LoginFailureTests
         using var wire = new Wire(emu);
         var login = await wire.LoginAsync(("username", "nobody@sample.example"), ("password", "pw"));
         Assert.Equal("no_available_database", login.Json.GetProperty("failure_reason").GetString());
-    }
-
-    [Fact]
-    public async Task AReservedApplicationNameIsRefused()
-    {
-        await using var emu = await WorkbooksEmulator.StartAsync(Small());
-        using var wire = new Wire(emu);
-        var login = await wire.LoginAsync(("api_key", emu.ApiKey), ("_application_name", "Workbooks"));
-        Assert.Equal(403, (int)login.Status);
-        Assert.Equal("invalid_application_name", login.Json.GetProperty("failure_reason").GetString());
     }
 
     [Fact]
