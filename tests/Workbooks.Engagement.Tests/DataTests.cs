@@ -5,6 +5,10 @@ using Workbooks.Engagement;
 
 namespace Workbooks.Engagement.Tests;
 
+/// <remarks>
+/// Each test starts an emulator of its own: it needs its own engagement options, or moves the fake clock past a
+/// workbook's expiry.
+/// </remarks>
 public sealed class DataTests
 {
     private const string Workspace = EngagementEmulatorOptions.DefaultWorkspaceId;

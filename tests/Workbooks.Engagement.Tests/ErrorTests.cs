@@ -4,7 +4,12 @@ using Workbooks.Engagement;
 
 namespace Workbooks.Engagement.Tests;
 
-public sealed class ErrorTests
+/// <remarks>
+/// Tests that are only refused share one emulator (together they spend two of a key's six creations a minute, on a
+/// clock that never moves); a test that needs options of its own, moves the clock, leaves a task running or exhausts
+/// the rate budget starts its own.
+/// </remarks>
+public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarness>
 {
     private const string Workspace = EngagementEmulatorOptions.DefaultWorkspaceId;
 
@@ -24,7 +29,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task A_workspace_the_key_cannot_use_raises_forbidden_with_the_services_detail()
     {
-        await using var h = await Harness.StartAsync();
+        var h = shared.Harness;
         var client = h.CreateClient();
 
         var ex = await Assert.ThrowsAsync<EngagementAccessDeniedException>(
@@ -37,7 +42,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task An_unknown_api_key_raises_forbidden()
     {
-        await using var h = await Harness.StartAsync();
+        var h = shared.Harness;
         var client = h.CreateClient(o => o.ApiKey = "not-a-key");
 
         var ex = await Assert.ThrowsAsync<EngagementAccessDeniedException>(() => client.GetTaskStatusAsync("abc123-def456-ghi789"));
@@ -79,7 +84,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task A_post_url_the_service_rejects_raises_validation_error_when_local_checks_are_skipped()
     {
-        await using var h = await Harness.StartAsync();
+        var h = shared.Harness;
         var client = h.CreateClient(o => o.SkipPostUrlValidation = true);
 
         var ex = await Assert.ThrowsAsync<EngagementValidationException>(
@@ -109,7 +114,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task An_unknown_task_raises_not_found()
     {
-        await using var h = await Harness.StartAsync();
+        var h = shared.Harness;
         var client = h.CreateClient();
 
         var ex = await Assert.ThrowsAsync<EngagementNotFoundException>(() => client.GetTaskStatusAsync("no-such-task"));

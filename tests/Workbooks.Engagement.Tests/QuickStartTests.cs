@@ -3,6 +3,10 @@ using Workbooks.Engagement;
 
 namespace Workbooks.Engagement.Tests;
 
+/// <remarks>
+/// Each test starts an emulator of its own: it runs tasks to completion by moving the fake clock, needs its own
+/// engagement options, or checks every request the service saw.
+/// </remarks>
 public sealed class QuickStartTests
 {
     [Fact]

@@ -3,6 +3,9 @@ using Workbooks.Engagement;
 
 namespace Workbooks.Engagement.Tests;
 
+/// <remarks>
+/// Each test starts an emulator of its own: it spends a key's rate budget and moves the fake clock.
+/// </remarks>
 public sealed class RateLimitTests
 {
     private const string Workspace = EngagementEmulatorOptions.DefaultWorkspaceId;

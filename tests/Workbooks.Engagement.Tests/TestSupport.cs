@@ -87,6 +87,24 @@ internal sealed class Harness : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// One default emulator (and fake clock) shared by a test class, for tests that need no options of their own, never
+/// move the clock and leave nothing behind that another test could see: they are refused before sending, refused by
+/// the service, or only read.
+/// </summary>
+public sealed class SharedHarness : IAsyncLifetime
+{
+    internal Harness Harness { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Harness = await Harness.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Harness is not null)
+            await Harness.DisposeAsync();
+    }
+}
+
 internal sealed class CollectingProgress : IProgress<EngagementTaskStatus>
 {
     private readonly List<EngagementTaskStatus> _items = [];
