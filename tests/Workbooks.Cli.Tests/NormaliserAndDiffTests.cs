@@ -8,7 +8,7 @@ public sealed class NormaliserTests
     [Theory]
     [InlineData("sample.types.json")]
     [InlineData("sample-v2.types.json")]
-    public void Committed_snapshots_are_already_normalised(string name)
+    public void CommittedSnapshotsAreAlreadyNormalised(string name)
     {
         var path = Path.Combine(Repo.Root, "schema", name);
         var original = File.ReadAllBytes(path);
@@ -17,7 +17,7 @@ public sealed class NormaliserTests
     }
 
     [Fact]
-    public void Normalising_a_shuffled_compact_snapshot_gives_the_canonical_bytes()
+    public void NormalisingAShuffledCompactSnapshotGivesTheCanonicalBytes()
     {
         var original = File.ReadAllBytes(Repo.Sample);
         using var document = JsonDocument.Parse(original);
@@ -28,7 +28,7 @@ public sealed class NormaliserTests
     }
 
     [Fact]
-    public void Output_has_two_space_indent_lf_and_one_final_newline()
+    public void OutputHasTwoSpaceIndentLfAndOneFinalNewline()
     {
         var bytes = SchemaNormaliser.Normalise("{\"updates\":{},\"total\":1,\"data\":[{\"z\":1,\"class_name\":\"B\",\"fields\":[{\"name\":\"b\"},{\"name\":\"a\"}]}],\"success\":true,\"flash\":\"\"}"u8.ToArray());
         var text = Encoding.UTF8.GetString(bytes);
@@ -61,7 +61,7 @@ public sealed class NormaliserTests
     }
 
     [Fact]
-    public void Numbers_keep_their_wire_text()
+    public void NumbersKeepTheirWireText()
     {
         var text = Encoding.UTF8.GetString(SchemaNormaliser.Normalise("{\"data\":[{\"class_name\":\"A\",\"x\":1.50,\"y\":1e3}]}"u8.ToArray()));
         Assert.Contains("\"x\": 1.50", text);
@@ -90,7 +90,7 @@ public sealed class NormaliserTests
 public sealed class DiffTests
 {
     [Fact]
-    public async Task Diff_of_sample_and_v2_reports_exactly_the_four_planted_changes_and_exits_2()
+    public async Task DiffOfSampleAndV2ReportsExactlyTheFourPlantedChangesAndExits2()
     {
         var run = await CliRun.RunAsync("schema", "diff", Repo.Sample, Repo.SampleV2);
         Assert.Equal(2, run.ExitCode);
@@ -105,7 +105,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public void Diff_model_classifies_the_planted_changes()
+    public void DiffModelClassifiesThePlantedChanges()
     {
         using var a = JsonDocument.Parse(File.ReadAllBytes(Repo.Sample));
         using var b = JsonDocument.Parse(File.ReadAllBytes(Repo.SampleV2));
@@ -123,7 +123,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public async Task Diff_of_a_file_with_itself_exits_0()
+    public async Task DiffOfAFileWithItselfExits0()
     {
         var run = await CliRun.RunAsync("schema", "diff", Repo.Sample, Repo.Sample);
         Assert.Equal(0, run.ExitCode);
@@ -132,7 +132,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public async Task A_purely_additive_change_exits_1()
+    public async Task APurelyAdditiveChangeExits1()
     {
         using var temp = new TempDir();
         File.WriteAllText(temp.File("added.json"), Snapshots.WithAddedField(Repo.Sample));
@@ -142,7 +142,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public async Task Reversed_diff_flags_the_removed_type_and_field()
+    public async Task ReversedDiffFlagsTheRemovedTypeAndField()
     {
         var run = await CliRun.RunAsync("schema", "diff", Repo.SampleV2, Repo.Sample);
         Assert.Equal(2, run.ExitCode);
@@ -156,7 +156,7 @@ public sealed class DiffTests
     [InlineData("is_updateable", true)]
     [InlineData("is_createable", true)]
     [InlineData("title", false)]
-    public void Losing_a_capability_is_breaking(string property, bool breaking)
+    public void LosingACapabilityIsBreaking(string property, bool breaking)
     {
         var old = """{"data":[{"class_name":"A","controller_path":"a","fields":[{"name":"f","datatype":"string","is_filterable":true,"is_updateable":true,"is_createable":true,"title":"F"}]}]}""";
         var changed = old.Replace($"\"{property}\":{(property == "title" ? "\"F\"" : "true")}", $"\"{property}\":{(property == "title" ? "\"G\"" : "false")}", StringComparison.Ordinal);
@@ -173,7 +173,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public void Controller_path_change_is_breaking()
+    public void ControllerPathChangeIsBreaking()
     {
         using var a = JsonDocument.Parse("""{"data":[{"class_name":"A","controller_path":"a","fields":[]}]}""");
         using var b = JsonDocument.Parse("""{"data":[{"class_name":"A","controller_path":"b","fields":[]}]}""");
@@ -186,7 +186,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public async Task Json_output_lists_the_changes()
+    public async Task JsonOutputListsTheChanges()
     {
         var run = await CliRun.RunAsync("schema", "diff", "--json", Repo.Sample, Repo.SampleV2);
         Assert.Equal(2, run.ExitCode);
@@ -202,7 +202,7 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public async Task Normalise_command_rewrites_a_file_canonically_and_check_reports_it()
+    public async Task NormaliseCommandRewritesAFileCanonicallyAndCheckReportsIt()
     {
         using var temp = new TempDir();
         var path = temp.File("added.json");

@@ -9,7 +9,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     private static Dictionary<string, string> KeyEnv(WorkbooksEmulator emu) => new() { ["WB_KEY"] = emu.ApiKey };
 
     [Fact]
-    public async Task Pull_writes_a_file_byte_identical_to_the_committed_sample()
+    public async Task PullWritesAFileByteIdenticalToTheCommittedSample()
     {
         var emu = emulators.Sample;
         using var temp = new TempDir();
@@ -27,7 +27,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Pull_with_username_and_password_from_the_environment_and_small_batches()
+    public async Task PullWithUsernameAndPasswordFromTheEnvironmentAndSmallBatches()
     {
         var emu = emulators.SampleV2;
         var user = emu.Users[1]; // two databases: needs --database
@@ -43,7 +43,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Password_comes_from_the_prompt_when_no_variable_is_given()
+    public async Task PasswordComesFromThePromptWhenNoVariableIsGiven()
     {
         var emu = emulators.Sample;
         var user = emu.Users[0];
@@ -56,7 +56,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task No_secret_and_no_terminal_fails_clearly()
+    public async Task NoSecretAndNoTerminalFailsClearly()
     {
         var run = await CliRun.RunAsync(null, _ => null,
             "schema", "pull", "--service", "http://127.0.0.1:1/", "--allow-http-loopback", "-o", "x.json");
@@ -67,7 +67,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Check_against_a_service_serving_v2_reports_drift_and_exits_2()
+    public async Task CheckAgainstAServiceServingV2ReportsDriftAndExits2()
     {
         var emu = emulators.SampleV2;
         var run = await CliRun.RunAsync(KeyEnv(emu), null,
@@ -79,7 +79,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Check_against_the_same_snapshot_exits_0()
+    public async Task CheckAgainstTheSameSnapshotExits0()
     {
         var emu = emulators.Sample;
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["WORKBOOKS_API_KEY"] = emu.ApiKey }, null,
@@ -90,7 +90,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Bad_api_key_exits_3_naming_the_failure_reason_and_never_prints_the_key()
+    public async Task BadApiKeyExits3NamingTheFailureReasonAndNeverPrintsTheKey()
     {
         var emu = emulators.Sample;
         const string canary = "31337-27182-81828-45904-52353-60287-47135-26624";
@@ -106,7 +106,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Bad_password_exits_3_and_never_prints_it()
+    public async Task BadPasswordExits3AndNeverPrintsIt()
     {
         var emu = emulators.Sample;
         const string canary = "Canary-Passw0rd-7f3a9";
@@ -118,7 +118,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Unreachable_service_exits_3_with_one_line()
+    public async Task UnreachableServiceExits3WithOneLine()
     {
         var port = Repo.ClosedPort();
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["WB_KEY"] = "12345-12345-12345-12345-12345-12345-12345-12345" }, null,
@@ -131,7 +131,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Malformed_json_exits_3_with_line_and_column()
+    public async Task MalformedJsonExits3WithLineAndColumn()
     {
         using var temp = new TempDir();
         var path = temp.File("broken.json");
@@ -147,7 +147,7 @@ public sealed class ServiceTests(SchemaEmulatorsFixture emulators) : IClassFixtu
     }
 
     [Fact]
-    public async Task Json_that_is_not_a_snapshot_and_missing_files_exit_3()
+    public async Task JsonThatIsNotASnapshotAndMissingFilesExit3()
     {
         using var temp = new TempDir();
         var path = temp.File("array.json");
@@ -184,7 +184,7 @@ public sealed class UsageTests
     [InlineData("schema", "check", "--service", "https://example.invalid/")]
     [InlineData("schema", "normalise")]
     [InlineData("schema", "normalise", "a.json", "--check", "-o", "b.json")]
-    public async Task Usage_errors_exit_64(params string[] args)
+    public async Task UsageErrorsExit64(params string[] args)
     {
         var run = await CliRun.RunAsync(new Dictionary<string, string> { ["K"] = "12345-12345-12345-12345-12345-12345-12345-12345" }, _ => "pw", args);
         Assert.True(run.ExitCode == 64, run.All);
@@ -195,7 +195,7 @@ public sealed class UsageTests
     [Theory]
     [InlineData("--api-key")]
     [InlineData("--password")]
-    public async Task Secrets_on_the_command_line_are_refused_without_echo(string option)
+    public async Task SecretsOnTheCommandLineAreRefusedWithoutEcho(string option)
     {
         var run = await CliRun.RunAsync("schema", "pull", "--service", "https://example.invalid/", "-o", "x.json", $"{option}=hunter2-canary");
         Assert.Equal(64, run.ExitCode);
@@ -208,7 +208,7 @@ public sealed class UsageTests
     [InlineData("schema", "pull", "--help")]
     [InlineData("schema", "diff", "-h")]
     [InlineData("--version")]
-    public async Task Help_and_version_exit_0(params string[] args)
+    public async Task HelpAndVersionExit0(params string[] args)
     {
         var run = await CliRun.RunAsync(args);
         Assert.Equal(0, run.ExitCode);
@@ -216,7 +216,7 @@ public sealed class UsageTests
     }
 
     [Fact]
-    public void Parser_accepts_inline_values_and_double_dash()
+    public void ParserAcceptsInlineValuesAndDoubleDash()
     {
         var parsed = ParsedArguments.Parse(["--output=a.json", "x", "--", "--not-an-option"], "t", new Dictionary<string, string> { ["--output"] = "--output" }, []);
         Assert.Equal("a.json", parsed.Value("--output"));

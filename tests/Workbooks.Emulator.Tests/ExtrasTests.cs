@@ -21,7 +21,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- metadata/types.api ----------
 
     [Fact]
-    public async Task Metadata_types_returns_every_snapshot_type_with_the_documented_keys()
+    public async Task MetadataTypesReturnsEverySnapshotTypeWithTheDocumentedKeys()
     {
         using var snapshot = JsonDocument.Parse(await File.ReadAllTextAsync(SampleSchemaPath()));
         var expected = snapshot.RootElement.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("class_name").GetString()!).ToHashSet();
@@ -45,7 +45,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Metadata_types_class_names_restricts_the_types_and_select_columns_restricts_the_keys()
+    public async Task MetadataTypesClassNamesRestrictsTheTypesAndSelectColumnsRestrictsTheKeys()
     {
         using var client = Client(Emu);
 
@@ -65,7 +65,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- reports ----------
 
     [Fact]
-    public async Task Report_by_id_as_csv_has_a_header_and_one_row_per_person_with_commas_quoted()
+    public async Task ReportByIdAsCsvHasAHeaderAndOneRowPerPersonWithCommasQuoted()
     {
         const string town = "Stratford-upon-Avon, Warwickshire";
         var id = Emu.DefaultDatabase.Insert("crm/people", new Dictionary<string, string?>
@@ -93,7 +93,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Report_by_name_as_csv_matches_the_report_by_id()
+    public async Task ReportByNameAsCsvMatchesTheReportById()
     {
         using var client = Client(Emu);
 
@@ -113,7 +113,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     [InlineData("data_view/999/data.csv")]
     [InlineData("data_view/No%20such%20report.csv")]
     [InlineData("data_view/999/data.api")]
-    public async Task Unknown_report_answers_404_with_a_json_failure(string path)
+    public async Task UnknownReportAnswers404WithAJsonFailure(string path)
     {
         using var client = Client(Emu);
 
@@ -124,7 +124,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Report_as_json_has_data_total_and_success()
+    public async Task ReportAsJsonHasDataTotalAndSuccess()
     {
         using var client = Client(Emu);
 
@@ -147,7 +147,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- PDF ----------
 
     [Fact]
-    public async Task Pdf_without_template_answers_406_listing_templates_and_with_one_renders_a_pdf()
+    public async Task PdfWithoutTemplateAnswers406ListingTemplatesAndWithOneRendersAPdf()
     {
         var id = Emu.DefaultDatabase.Ids("accounting/quotations")[0];
         using var client = Client(Emu);
@@ -174,7 +174,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Pdf_of_a_type_with_a_single_template_renders_directly()
+    public async Task PdfOfATypeWithASingleTemplateRendersDirectly()
     {
         var id = Emu.DefaultDatabase.Ids("crm/people")[0];
         using var client = Client(Emu);
@@ -188,7 +188,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Pdf_of_a_missing_record_answers_404()
+    public async Task PdfOfAMissingRecordAnswers404()
     {
         using var client = Client(Emu);
 
@@ -201,7 +201,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- uploads ----------
 
     [Fact]
-    public async Task Multipart_upload_to_a_note_downloads_byte_identical_with_its_content_type()
+    public async Task MultipartUploadToANoteDownloadsByteIdenticalWithItsContentType()
     {
         var noteId = Emu.DefaultDatabase.Ids("notes")[0];
         byte[] content = [0x00, 0x01, 0x02, 0x00, 0xFF, 0xFE, 0x00, (byte)'\r', (byte)'\n', 0x00, (byte)'-', (byte)'-', 0x7F, 0x00];
@@ -242,7 +242,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Data_uri_upload_is_an_alternative_to_multipart()
+    public async Task DataUriUploadIsAnAlternativeToMultipart()
     {
         var noteId = Emu.DefaultDatabase.Ids("notes")[0];
         using var client = Client(Emu);
@@ -265,7 +265,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Download_of_an_unknown_upload_answers_404()
+    public async Task DownloadOfAnUnknownUploadAnswers404()
     {
         using var client = Client(Emu);
 
@@ -287,7 +287,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Picklist_data_returns_id_and_value_rows_of_that_picklist_only()
+    public async Task PicklistDataReturnsIdAndValueRowsOfThatPicklistOnly()
     {
         var (a, _, picklistOf) = TwoPicklists();
         using var client = Client(Emu);
@@ -304,7 +304,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Picklist_entries_accepts_a_comma_separated_list_of_picklist_ids()
+    public async Task PicklistEntriesAcceptsACommaSeparatedListOfPicklistIds()
     {
         var (a, b, picklistOf) = TwoPicklists();
         using var client = Client(Emu);
@@ -323,7 +323,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- search ----------
 
     [Fact]
-    public async Task Searchables_returns_matching_rows_and_at_most_100()
+    public async Task SearchablesReturnsMatchingRowsAndAtMost100()
     {
         var db = Emu.DefaultDatabase;
         var personId = db.Ids("crm/people")[3];
@@ -349,7 +349,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- response styles ----------
 
     [Fact]
-    public async Task Callback_wraps_the_json_in_a_function_call()
+    public async Task CallbackWrapsTheJsonInAFunctionCall()
     {
         using var client = Client(Emu);
 
@@ -365,7 +365,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Json_pretty_indents_the_output()
+    public async Task JsonPrettyIndentsTheOutput()
     {
         using var client = Client(Emu);
 
@@ -382,7 +382,7 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Gzip_in_the_login_user_agent_compresses_the_sessions_responses()
+    public async Task GzipInTheLoginUserAgentCompressesTheSessionsResponses()
     {
         using var gzipClient = Client(Emu, "extras-tests/1.0 (gzip)");
         using var plainClient = Client(Emu);

@@ -35,7 +35,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     [Theory]
     [InlineData(500)]
     [InlineData(503)]
-    public async Task Injected_server_error_answers_the_status_with_an_exception_reference_and_has_no_effect(int statusCode)
+    public async Task InjectedServerErrorAnswersTheStatusWithAnExceptionReferenceAndHasNoEffect(int statusCode)
     {
         var id = NewPerson("Server Error " + statusCode);
         using var client = Client(Emu);
@@ -58,7 +58,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- delaying redirects ----------
 
     [Fact]
-    public async Task Delaying_redirect_sends_the_client_to_a_delay_url_that_waits_then_returns_it_to_the_original_request()
+    public async Task DelayingRedirectSendsTheClientToADelayUrlThatWaitsThenReturnsItToTheOriginalRequest()
     {
         using var client = Client(Emu);
         var delay = TimeSpan.FromMilliseconds(200);
@@ -87,7 +87,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Rate_limit_redirects_the_fourth_request_within_a_second()
+    public async Task RateLimitRedirectsTheFourthRequestWithinASecond()
     {
         // An emulator of its own: a rate limit and a manual clock are server-wide options.
         var clock = new ExtrasManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
@@ -123,7 +123,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- slow and broken responses ----------
 
     [Fact]
-    public async Task Slow_response_arrives_after_at_least_the_delay()
+    public async Task SlowResponseArrivesAfterAtLeastTheDelay()
     {
         using var client = Client(Emu);
         var delay = TimeSpan.FromMilliseconds(300);
@@ -139,7 +139,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Truncated_response_fails_to_read_but_the_change_was_applied()
+    public async Task TruncatedResponseFailsToReadButTheChangeWasApplied()
     {
         var id = NewPerson("Truncated");
         using var client = Client(Emu);
@@ -157,7 +157,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Dropped_connection_fails_and_the_change_was_not_applied()
+    public async Task DroppedConnectionFailsAndTheChangeWasNotApplied()
     {
         var id = NewPerson("Dropped");
         using var client = Client(Emu);
@@ -173,7 +173,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Connection_dropped_after_processing_fails_but_the_change_was_applied()
+    public async Task ConnectionDroppedAfterProcessingFailsButTheChangeWasApplied()
     {
         var id = NewPerson("Dropped Late");
         using var client = Client(Emu);
@@ -206,7 +206,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Expire_session_fault_gives_the_next_request_401_session_expired()
+    public async Task ExpireSessionFaultGivesTheNextRequest401SessionExpired()
     {
         using var client = Client(Emu);
         var (session, _, login) = await LoginAsync(client, Emu);
@@ -220,7 +220,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Expire_all_sessions_gives_every_session_401_session_expired_while_api_keys_still_work()
+    public async Task ExpireAllSessionsGivesEverySession401SessionExpiredWhileApiKeysStillWork()
     {
         using var client = Client(Emu);
         var (first, _, login1) = await LoginAsync(client, Emu);
@@ -240,7 +240,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Unknown_session_cookie_is_redirected_and_no_credentials_get_401_no_session()
+    public async Task UnknownSessionCookieIsRedirectedAndNoCredentialsGet401NoSession()
     {
         using var client = Client(Emu);
 
@@ -254,7 +254,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Logout_redirects_and_the_session_no_longer_works()
+    public async Task LogoutRedirectsAndTheSessionNoLongerWorks()
     {
         using var client = Client(Emu);
         var (session, _, login) = await LoginAsync(client, Emu);
@@ -269,7 +269,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Session_expires_after_the_inactivity_timeout()
+    public async Task SessionExpiresAfterTheInactivityTimeout()
     {
         // An emulator of its own: the inactivity timeout and a manual clock are server-wide options.
         var clock = new ExtrasManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
@@ -295,7 +295,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     // ---------- churn ----------
 
     [Fact]
-    public async Task Churn_inserts_and_deletes_the_configured_numbers_of_records_after_each_index_request()
+    public async Task ChurnInsertsAndDeletesTheConfiguredNumbersOfRecordsAfterEachIndexRequest()
     {
         var db = Emu.DefaultDatabase;
         using var client = Client(Emu);
@@ -344,7 +344,7 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
 
     [Theory]
     [MemberData(nameof(MalformedRequests))]
-    public async Task Malformed_input_gets_a_json_client_error_never_a_500(string what, string method, string request)
+    public async Task MalformedInputGetsAJsonClientErrorNeverA500(string what, string method, string request)
     {
         using var client = Client(Emu);
         HttpRequestMessage message;

@@ -17,7 +17,7 @@ public sealed class DataTests
         => h.AdvanceUntilDoneAsync(client.CreateAndWaitAsync(postUrl, EngagementDataTypes.All, Workspace), TimeSpan.FromSeconds(1));
 
     [Fact]
-    public async Task Paging_reads_more_than_a_thousand_engagers_page_by_page_without_loss()
+    public async Task PagingReadsMoreThanAThousandEngagersPageByPageWithoutLoss()
     {
         await using var h = await Harness.StartAsync(o => o.EngagersByPostId["1234567890"] = 1234);
         var client = h.CreateClient();
@@ -34,7 +34,7 @@ public sealed class DataTests
     }
 
     [Fact]
-    public async Task Engager_fields_without_a_typed_member_stay_accessible()
+    public async Task EngagerFieldsWithoutATypedMemberStayAccessible()
     {
         await using var h = await Harness.StartAsync(o => o.EngagersPerPost = 40);
         var client = h.CreateClient();
@@ -53,7 +53,7 @@ public sealed class DataTests
     }
 
     [Fact]
-    public async Task Contacts_are_deduplicated_so_several_engagements_by_one_person_give_one_contact()
+    public async Task ContactsAreDeduplicatedSoSeveralEngagementsByOnePersonGiveOneContact()
     {
         await using var h = await Harness.StartAsync(o => o.EngagersPerPost = 600);
         var client = h.CreateClient();
@@ -78,7 +78,7 @@ public sealed class DataTests
     }
 
     [Fact]
-    public async Task Reading_an_expired_workbook_raises_a_clear_error_not_an_empty_list()
+    public async Task ReadingAnExpiredWorkbookRaisesAClearErrorNotAnEmptyList()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -99,7 +99,7 @@ public sealed class DataTests
     }
 
     [Fact]
-    public async Task A_workbook_known_to_be_expired_fails_without_a_request()
+    public async Task AWorkbookKnownToBeExpiredFailsWithoutARequest()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();

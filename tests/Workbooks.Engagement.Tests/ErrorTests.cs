@@ -14,7 +14,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     private const string Workspace = EngagementEmulatorOptions.DefaultWorkspaceId;
 
     [Fact]
-    public async Task Reading_a_non_temporary_workbook_raises_bad_request_with_the_services_detail()
+    public async Task ReadingANonTemporaryWorkbookRaisesBadRequestWithTheServicesDetail()
     {
         await using var h = await Harness.StartAsync(o => o.PermanentWorkbookIds.Add("507f1f77bcf86cd799439099"));
         var client = h.CreateClient();
@@ -27,7 +27,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task A_workspace_the_key_cannot_use_raises_forbidden_with_the_services_detail()
+    public async Task AWorkspaceTheKeyCannotUseRaisesForbiddenWithTheServicesDetail()
     {
         var h = shared.Harness;
         var client = h.CreateClient();
@@ -40,7 +40,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task An_unknown_api_key_raises_forbidden()
+    public async Task AnUnknownApiKeyRaisesForbidden()
     {
         var h = shared.Harness;
         var client = h.CreateClient(o => o.ApiKey = "not-a-key");
@@ -51,7 +51,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task A_second_task_for_a_running_post_raises_conflict_task_blocked_by_another_task()
+    public async Task ASecondTaskForARunningPostRaisesConflictTaskBlockedByAnotherTask()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -66,7 +66,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task With_blocked_task_waiting_enabled_creation_retries_until_the_running_task_completes()
+    public async Task WithBlockedTaskWaitingEnabledCreationRetriesUntilTheRunningTaskCompletes()
     {
         await using var h = await Harness.StartAsync(o => o.ExtractionDuration = TimeSpan.FromSeconds(90));
         var client = h.CreateClient(o => o.BlockedTaskMaxWait = TimeSpan.FromMinutes(5));
@@ -82,7 +82,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task A_post_url_the_service_rejects_raises_validation_error_when_local_checks_are_skipped()
+    public async Task APostUrlTheServiceRejectsRaisesValidationErrorWhenLocalChecksAreSkipped()
     {
         var h = shared.Harness;
         var client = h.CreateClient(o => o.SkipPostUrlValidation = true);
@@ -95,7 +95,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task Rate_limit_answers_raise_too_many_requests_with_retry_after_when_retries_are_disabled()
+    public async Task RateLimitAnswersRaiseTooManyRequestsWithRetryAfterWhenRetriesAreDisabled()
     {
         await using var h = await Harness.StartAsync();
         var first = h.CreateClient();
@@ -112,7 +112,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task An_unknown_task_raises_not_found()
+    public async Task AnUnknownTaskRaisesNotFound()
     {
         var h = shared.Harness;
         var client = h.CreateClient();
@@ -123,7 +123,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task A_task_that_fails_raises_with_its_error_text()
+    public async Task ATaskThatFailsRaisesWithItsErrorText()
     {
         await using var h = await Harness.StartAsync(o => o.FailingPostIds.Add("404404"));
         var client = h.CreateClient();
@@ -139,7 +139,7 @@ public sealed class ErrorTests(SharedHarness shared) : IClassFixture<SharedHarne
     }
 
     [Fact]
-    public async Task Waiting_gives_up_after_the_completion_timeout()
+    public async Task WaitingGivesUpAfterTheCompletionTimeout()
     {
         await using var h = await Harness.StartAsync(o => o.ExtractionDuration = TimeSpan.FromHours(2));
         var client = h.CreateClient(o => o.CompletionTimeout = TimeSpan.FromMinutes(2));

@@ -7,7 +7,7 @@ namespace Workbooks.Engagement.Tests;
 public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHarness>
 {
     [Fact]
-    public void Http_to_a_remote_host_is_refused_even_when_loopback_is_allowed()
+    public void HttpToARemoteHostIsRefusedEvenWhenLoopbackIsAllowed()
     {
         var ex = Assert.Throws<ArgumentException>(() => new EngagementClient(new EngagementClientOptions
         {
@@ -17,7 +17,7 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public void Http_to_loopback_needs_the_explicit_option()
+    public void HttpToLoopbackNeedsTheExplicitOption()
     {
         using var http = new HttpClient();
         Assert.Throws<ArgumentException>(() => new EngagementClient(http, new EngagementClientOptions { BaseAddress = new Uri("http://127.0.0.1:5000/"), ApiKey = "k" }));
@@ -26,7 +26,7 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public void Invalid_limits_are_refused_up_front()
+    public void InvalidLimitsAreRefusedUpFront()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new EngagementClient(new EngagementClientOptions { ApiKey = "k", CreateRequestsPerMinute = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new EngagementClient(new EngagementClientOptions { ApiKey = "k", PollInterval = TimeSpan.Zero }));
@@ -34,7 +34,7 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public async Task The_api_key_comes_from_the_environment_when_not_set_and_a_factory_client_works()
+    public async Task TheApiKeyComesFromTheEnvironmentWhenNotSetAndAFactoryClientWorks()
     {
         // An emulator of its own: the test creates a task and counts every request the service saw.
         await using var h = await Harness.StartAsync();
@@ -62,7 +62,7 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public void The_emulator_exposes_its_default_keys_and_workspaces()
+    public void TheEmulatorExposesItsDefaultKeysAndWorkspaces()
     {
         var h = shared.Harness;
 
@@ -73,7 +73,7 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public async Task Paths_outside_the_api_are_left_to_the_crm_emulator()
+    public async Task PathsOutsideTheApiAreLeftToTheCrmEmulator()
     {
         var h = shared.Harness;
         using var http = new HttpClient { BaseAddress = h.Emulator.BaseAddress };

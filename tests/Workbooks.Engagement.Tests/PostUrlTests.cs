@@ -10,7 +10,7 @@ public sealed class PostUrlTests(SharedHarness shared) : IClassFixture<SharedHar
     [InlineData("https://www.social.com/posts/jane-doe_launch-day-activity-7012345678901234567-AbCd", "7012345678901234567")]
     [InlineData("https://www.social.com/feed/update/urn:li:activity:7012345678901234567", "7012345678901234567")]
     [InlineData("https://www.social.com/feed/update/urn:li:activity:42/", "42")]
-    public void Both_documented_formats_are_accepted_and_give_the_activity_id(string url, string activityId)
+    public void BothDocumentedFormatsAreAcceptedAndGiveTheActivityId(string url, string activityId)
     {
         Assert.True(EngagementPostUrl.TryParse(url, out var parsed, out var reason), reason);
         Assert.Equal(activityId, parsed.ActivityId);
@@ -24,7 +24,7 @@ public sealed class PostUrlTests(SharedHarness shared) : IClassFixture<SharedHar
     [InlineData("https://www.social.com/in/username", "neither documented format")]
     [InlineData("https://www.social.com/posts/username_activity-12ab", "neither documented format")]
     [InlineData("https://www.social.com/feed/update/urn:li:share:1234567890", "neither documented format")]
-    public async Task Invalid_post_urls_are_rejected_before_sending_with_the_reason(string url, string reason)
+    public async Task InvalidPostUrlsAreRejectedBeforeSendingWithTheReason(string url, string reason)
     {
         var h = shared.Harness;
         var client = h.CreateClient();
@@ -38,7 +38,7 @@ public sealed class PostUrlTests(SharedHarness shared) : IClassFixture<SharedHar
     }
 
     [Fact]
-    public async Task No_data_type_is_rejected_before_sending()
+    public async Task NoDataTypeIsRejectedBeforeSending()
     {
         var h = shared.Harness;
         var client = h.CreateClient();

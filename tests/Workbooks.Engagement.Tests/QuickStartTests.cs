@@ -10,7 +10,7 @@ namespace Workbooks.Engagement.Tests;
 public sealed class QuickStartTests
 {
     [Fact]
-    public async Task Quick_start_creates_a_task_waits_for_it_and_reads_engagers_and_contacts()
+    public async Task QuickStartCreatesATaskWaitsForItAndReadsEngagersAndContacts()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -47,7 +47,7 @@ public sealed class QuickStartTests
     }
 
     [Fact]
-    public async Task Create_and_wait_returns_the_workbook_for_the_feed_update_url_format()
+    public async Task CreateAndWaitReturnsTheWorkbookForTheFeedUpdateUrlFormat()
     {
         await using var h = await Harness.StartAsync(o => o.EngagersPerPost = 20);
         var client = h.CreateClient();
@@ -61,7 +61,7 @@ public sealed class QuickStartTests
     }
 
     [Fact]
-    public async Task Lowercase_statuses_from_the_documentation_examples_are_understood_and_running_counts_as_started()
+    public async Task LowercaseStatusesFromTheDocumentationExamplesAreUnderstoodAndRunningCountsAsStarted()
     {
         await using var h = await Harness.StartAsync(o => o.LowercaseStatuses = true);
         var client = h.CreateClient();
@@ -78,7 +78,7 @@ public sealed class QuickStartTests
     }
 
     [Fact]
-    public async Task Only_the_requested_data_types_are_collected()
+    public async Task OnlyTheRequestedDataTypesAreCollected()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -96,7 +96,7 @@ public sealed class QuickStartTests
     }
 
     [Fact]
-    public async Task Same_post_gives_the_same_engagers_every_time()
+    public async Task SamePostGivesTheSameEngagersEveryTime()
     {
         await using var h = await Harness.StartAsync(o => o.ExtractionDuration = TimeSpan.FromSeconds(10));
         var client = h.CreateClient();

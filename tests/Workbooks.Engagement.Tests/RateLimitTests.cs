@@ -13,7 +13,7 @@ public sealed class RateLimitTests
     private static string Post(int i) => $"https://www.social.com/posts/user_activity-{1000 + i}";
 
     [Fact]
-    public async Task The_seventh_creation_in_a_minute_waits_on_the_client_and_never_reaches_the_server_early()
+    public async Task TheSeventhCreationInAMinuteWaitsOnTheClientAndNeverReachesTheServerEarly()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -40,7 +40,7 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Concurrent_creations_from_many_threads_share_the_six_per_minute_budget()
+    public async Task ConcurrentCreationsFromManyThreadsShareTheSixPerMinuteBudget()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -59,7 +59,7 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Status_requests_beyond_sixty_a_minute_wait_on_the_client()
+    public async Task StatusRequestsBeyondSixtyAMinuteWaitOnTheClient()
     {
         await using var h = await Harness.StartAsync();
         var client = h.CreateClient();
@@ -80,7 +80,7 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task The_emulator_answers_429_beyond_six_creations_a_minute_per_key()
+    public async Task TheEmulatorAnswers429BeyondSixCreationsAMinutePerKey()
     {
         await using var h = await Harness.StartAsync();
         using var http = new HttpClient { BaseAddress = h.Emulator.BaseAddress };
@@ -111,7 +111,7 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task A_429_answer_is_waited_out_for_its_retry_after_and_retried_once_not_hammered()
+    public async Task A429AnswerIsWaitedOutForItsRetryAfterAndRetriedOnceNotHammered()
     {
         await using var h = await Harness.StartAsync();
         var first = h.CreateClient();
@@ -132,7 +132,7 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Polling_a_long_task_stays_within_sixty_status_requests_in_any_minute()
+    public async Task PollingALongTaskStaysWithinSixtyStatusRequestsInAnyMinute()
     {
         await using var h = await Harness.StartAsync(o => o.ExtractionDuration = TimeSpan.FromMinutes(3));
         var client = h.CreateClient(o => { o.PollInterval = TimeSpan.FromMilliseconds(100); o.MaxPollInterval = TimeSpan.FromMilliseconds(200); });

@@ -16,7 +16,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     private sealed record FakeCrm(WorkbooksSession Session);
 
     [Fact]
-    public async Task AddWorkbooks_with_options_connects_lazily_once_and_reads_people()
+    public async Task AddWorkbooksWithOptionsConnectsLazilyOnceAndReadsPeople()
     {
         var services = new ServiceCollection();
         services.AddWorkbooks(o =>
@@ -45,7 +45,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public async Task AddWorkbooks_with_configuration_binds_by_hand_and_logs_in_with_a_password()
+    public async Task AddWorkbooksWithConfigurationBindsByHandAndLogsInWithAPassword()
     {
         var user = Emu.Users[1];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -82,7 +82,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public async Task Api_key_per_request_from_configuration()
+    public async Task ApiKeyPerRequestFromConfiguration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -100,7 +100,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public void Invalid_configuration_values_name_the_key_not_a_secret()
+    public void InvalidConfigurationValuesNameTheKeyNotASecret()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -114,7 +114,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public async Task A_failed_connection_is_not_cached_and_bad_credentials_surface_as_login_exceptions()
+    public async Task AFailedConnectionIsNotCachedAndBadCredentialsSurfaceAsLoginExceptions()
     {
         var key = "00000-00000-00000-00000-00000-00000-00000-00000";
         var services = new ServiceCollection();
@@ -133,7 +133,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public async Task Disposing_the_container_logs_the_session_out()
+    public async Task DisposingTheContainerLogsTheSessionOut()
     {
         var services = new ServiceCollection();
         services.AddWorkbooks(o =>
@@ -151,7 +151,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
     }
 
     [Fact]
-    public async Task The_registered_client_does_not_follow_redirects()
+    public async Task TheRegisteredClientDoesNotFollowRedirects()
     {
         var services = new ServiceCollection();
         services.AddWorkbooks(o => o.Service = new Uri("https://example.invalid/"));
