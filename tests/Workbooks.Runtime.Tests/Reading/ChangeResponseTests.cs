@@ -7,7 +7,7 @@ public sealed class ChangeResponseTests
     private static Task<ChangeResponse> Parse(string json) => ChangeResponse.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
-    public async Task Guide_multiple_operations_response_gives_one_result_per_object_in_order()
+    public async Task GuideMultipleOperationsResponseGivesOneResultPerObjectInOrder()
     {
         var response = await Parse("""
             {
@@ -43,7 +43,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Information_without_success_key_counts_as_success_in_a_successful_response()
+    public async Task InformationWithoutSuccessKeyCountsAsSuccessInASuccessfulResponse()
     {
         var response = await Parse("""
             {"affected_object_information":[{}],"affected_objects":[{"id":226,"lock_version":0,"name":"New Organisation","queue_entry[updated_at]":"less than a minute ago"}],
@@ -57,7 +57,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Duplicate_refcode_failure_without_affected_objects_gives_the_error_once()
+    public async Task DuplicateRefcodeFailureWithoutAffectedObjectsGivesTheErrorOnce()
     {
         var response = await Parse("""
             {
@@ -79,7 +79,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Stale_lock_version_failure_reports_failures_and_the_object_error()
+    public async Task StaleLockVersionFailureReportsFailuresAndTheObjectError()
     {
         // As the emulator renders it: errors keyed "[i]" for a two-object request, failures with the documented text.
         var response = await Parse("""
@@ -101,7 +101,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Per_object_transactions_give_mixed_results()
+    public async Task PerObjectTransactionsGiveMixedResults()
     {
         var response = await Parse("""
             {"affected_object_errors":[{},{"name":["can't be blank","is too short"]},{}],
@@ -122,7 +122,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Home_currency_notice_is_read_as_a_message()
+    public async Task HomeCurrencyNoticeIsReadAsAMessage()
     {
         var response = await Parse("""
             {"affected_object_information":[{"message":[{"body":"The Home Currency of this Own Organisation has been changed.","title":"Information"}]}],
@@ -137,7 +137,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Unsupported_operation_failures_are_read_as_strings()
+    public async Task UnsupportedOperationFailuresAreReadAsStrings()
     {
         var response = await Parse("""{"failures":["Update or Delete Operation not supported for Exchange Rates", "second"],"success":false}""");
 
@@ -146,7 +146,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Errors_without_affected_arrays_create_results_by_index()
+    public async Task ErrorsWithoutAffectedArraysCreateResultsByIndex()
     {
         var response = await Parse("""{"errors":{"[0]":{"name":["bad"]},"[2]":{"id":"missing"}},"success":false}""");
 
@@ -158,7 +158,7 @@ public sealed class ChangeResponseTests
     }
 
     [Fact]
-    public async Task Applying_a_result_updates_the_record_id_and_lock_version()
+    public async Task ApplyingAResultUpdatesTheRecordIdAndLockVersion()
     {
         var response = await Parse("""{"affected_objects":[{"id":5,"lock_version":7,"name":"x"}],"success":true}""");
         var record = new WorkbooksRecord();
@@ -174,13 +174,13 @@ public sealed class ChangeResponseTests
     [InlineData("{\"success\":true,")]
     [InlineData("[1,2]")]
     [InlineData("")]
-    public async Task Non_json_or_non_object_body_is_a_protocol_exception(string body)
+    public async Task NonJsonOrNonObjectBodyIsAProtocolException(string body)
     {
         await Assert.ThrowsAsync<WorkbooksProtocolException>(() => Parse(body));
     }
 
     [Fact]
-    public void Parses_from_memory()
+    public void ParsesFromMemory()
     {
         var response = ChangeResponse.Parse("""{"affected_objects":[{"id":1,"lock_version":1}],"success":true}"""u8.ToArray());
 

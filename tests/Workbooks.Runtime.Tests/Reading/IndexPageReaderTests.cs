@@ -36,7 +36,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_records_and_envelope_of_the_guide_example()
+    public async Task ReadsRecordsAndEnvelopeOfTheGuideExample()
     {
         var page = IndexPageReader.Read(Body(GuideBody));
         var records = await ReadAll(page);
@@ -55,7 +55,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Keeps_unknown_fields_of_records()
+    public async Task KeepsUnknownFieldsOfRecords()
     {
         var records = await ReadAll(IndexPageReader.Read(Body(GuideBody)));
 
@@ -66,7 +66,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_fields_in_any_order_within_a_record()
+    public async Task ReadsFieldsInAnyOrderWithinARecord()
     {
         var records = await ReadAll(IndexPageReader.Read(Body("""{"data":[{"name":"a","lock_version":4,"id":9},{"id":10,"name":"b","lock_version":5}],"total":2,"success":true}""")));
 
@@ -75,7 +75,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_total_and_success_sent_before_data_before_the_first_record()
+    public async Task ReadsTotalAndSuccessSentBeforeDataBeforeTheFirstRecord()
     {
         var page = IndexPageReader.Read(Body("""{"total":57,"success":true,"flash":"hi","data":[{"id":1},{"id":2}]}"""));
         long? totalAtFirstRecord = null;
@@ -91,7 +91,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_total_and_success_sent_after_data_once_enumeration_completes()
+    public async Task ReadsTotalAndSuccessSentAfterDataOnceEnumerationCompletes()
     {
         var page = IndexPageReader.Read(Body("""{"data":[{"id":1}],"updates":{"x":[1,2]},"flash":"","success":true,"total":123}"""));
         long? totalDuringEnumeration = -1;
@@ -104,7 +104,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_records_split_across_reads_at_every_offset_one_byte_at_a_time()
+    public async Task ReadsRecordsSplitAcrossReadsAtEveryOffsetOneByteAtATime()
     {
         var page = IndexPageReader.Read(Body(GuideBody, chunk: 1), WorkbooksRecordReader.Instance, initialBufferSize: 16);
         var records = await ReadAll(page);
@@ -116,7 +116,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Gives_the_same_records_for_every_chunk_size_and_buffer_size()
+    public async Task GivesTheSameRecordsForEveryChunkSizeAndBufferSize()
     {
         var expected = (await ReadAll(IndexPageReader.Read(Body(GuideBody)))).Select(Render).ToList();
         foreach (var chunk in new[] { 1, 2, 3, 5, 7, 13, 64 })
@@ -131,7 +131,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_a_body_truncated_at_every_offset_as_a_protocol_exception()
+    public async Task ReadsABodyTruncatedAtEveryOffsetAsAProtocolException()
     {
         var bytes = Encoding.UTF8.GetBytes(GuideBody.TrimEnd());
         for (var length = 0; length < bytes.Length; length++)
@@ -142,7 +142,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Truncated_body_message_says_it_was_truncated()
+    public async Task TruncatedBodyMessageSaysItWasTruncated()
     {
         var page = IndexPageReader.Read(Body("""{"data":[{"id":1},{"id":2,"na"""));
         var records = new List<WorkbooksRecord>();
@@ -156,7 +156,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Html_body_is_a_protocol_exception()
+    public async Task HtmlBodyIsAProtocolException()
     {
         var ex = await Assert.ThrowsAsync<WorkbooksProtocolException>(() =>
             ReadAll(IndexPageReader.Read(Body("<html><body>You are being <a href=\"/login\">redirected</a>.</body></html>"))));
@@ -175,13 +175,13 @@ public sealed class IndexPageReaderTests
     [InlineData("{\"data\":[{\"id\":1}]]")]
     [InlineData("{\"data\":[{\"id\":1,}]}")]
     [InlineData("{\"total\":\"many\",\"data\":[]}")]
-    public async Task Malformed_or_unexpected_body_is_a_protocol_exception(string body)
+    public async Task MalformedOrUnexpectedBodyIsAProtocolException(string body)
     {
         await Assert.ThrowsAsync<WorkbooksProtocolException>(() => ReadAll(IndexPageReader.Read(Body(body, 2))));
     }
 
     [Fact]
-    public async Task Failure_body_throws_a_workbooks_exception_with_flash_and_errors()
+    public async Task FailureBodyThrowsAWorkbooksExceptionWithFlashAndErrors()
     {
         var page = IndexPageReader.Read(Body("""{"success":false,"flash":"The filter is not valid","errors":{"_ff":["Unknown column 'nope'"]}}"""));
 
@@ -194,7 +194,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Failure_flag_after_data_still_throws_after_the_records()
+    public async Task FailureFlagAfterDataStillThrowsAfterTheRecords()
     {
         var page = IndexPageReader.Read(Body("""{"data":[],"flash":"Access denied","success":false}"""));
 
@@ -204,7 +204,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Empty_data_gives_no_records()
+    public async Task EmptyDataGivesNoRecords()
     {
         var page = IndexPageReader.Read(Body("""{"data":[],"flash":"","success":true,"total":0,"updates":{}}"""));
 
@@ -213,7 +213,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Grows_the_buffer_only_for_a_record_larger_than_it()
+    public async Task GrowsTheBufferOnlyForARecordLargerThanIt()
     {
         var big = new string('x', 50_000);
         var page = IndexPageReader.Read(Body($$"""{"data":[{"id":1,"text":"{{big}}"},{"id":2}],"total":2,"success":true}""", 1000), WorkbooksRecordReader.Instance, 1024);
@@ -226,7 +226,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Record_larger_than_the_maximum_buffer_is_a_protocol_exception()
+    public async Task RecordLargerThanTheMaximumBufferIsAProtocolException()
     {
         var big = new string('x', 10_000);
         var page = IndexPageReader.Read(Body($$"""{"data":[{"id":1,"text":"{{big}}"}]}"""), WorkbooksRecordReader.Instance, 1024, 4096);
@@ -236,7 +236,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Streams_200000_generated_records_with_a_small_flat_buffer()
+    public async Task Streams200000GeneratedRecordsWithASmallFlatBuffer()
     {
         const int count = 200_000;
         var stream = new GeneratedIndexStream(count, totalFirst: false);
@@ -257,7 +257,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Streams_generated_records_with_total_first()
+    public async Task StreamsGeneratedRecordsWithTotalFirst()
     {
         var page = IndexPageReader.Read(new GeneratedIndexStream(1000, totalFirst: true), WorkbooksRecordReader.Instance, 64);
         var first = true;
@@ -272,7 +272,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Uses_the_typed_record_reader_given()
+    public async Task UsesTheTypedRecordReaderGiven()
     {
         var page = IndexPageReader.Read(Body("""{"data":[{"name":"a","id":3},{"id":4,"name":"b"}],"total":2,"success":true}""", 1), new NameReader(), 16);
         var names = new List<string>();
@@ -282,7 +282,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Record_reader_that_misreads_is_a_protocol_exception()
+    public async Task RecordReaderThatMisreadsIsAProtocolException()
     {
         var page = IndexPageReader.Read(Body("""{"data":[{"id":"not a number"}]}"""), new ThrowingIdReader());
 
@@ -290,7 +290,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Cancellation_stops_enumeration()
+    public async Task CancellationStopsEnumeration()
     {
         using var cts = new CancellationTokenSource();
         var page = IndexPageReader.Read(new GeneratedIndexStream(10_000));
@@ -307,7 +307,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task A_page_can_be_enumerated_only_once()
+    public async Task APageCanBeEnumeratedOnlyOnce()
     {
         var page = IndexPageReader.Read(Body(GuideBody));
         await ReadAll(page);
@@ -316,7 +316,7 @@ public sealed class IndexPageReaderTests
     }
 
     [Fact]
-    public async Task Reads_a_bare_array_of_records()
+    public async Task ReadsABareArrayOfRecords()
     {
         var records = await ReadAll(IndexPageReader.Read(Body("""[{"id":1},{"id":2}]""", 1)));
 

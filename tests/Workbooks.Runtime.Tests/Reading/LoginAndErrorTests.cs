@@ -18,7 +18,7 @@ public sealed class LoginResponseTests
         """;
 
     [Fact]
-    public async Task Successful_login_reads_every_documented_field()
+    public async Task SuccessfulLoginReadsEveryDocumentedField()
     {
         var login = await LoginResponse.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(Success)));
 
@@ -40,7 +40,7 @@ public sealed class LoginResponseTests
     }
 
     [Fact]
-    public void Failure_body_given_to_the_success_parser_throws_a_login_exception()
+    public void FailureBodyGivenToTheSuccessParserThrowsALoginException()
     {
         var ex = Assert.Throws<WorkbooksLoginException>(() => LoginResponse.Parse(Encoding.UTF8.GetBytes(NoSelection)));
 
@@ -48,7 +48,7 @@ public sealed class LoginResponseTests
     }
 
     [Fact]
-    public void No_database_selection_failure_lists_the_databases_and_default()
+    public void NoDatabaseSelectionFailureListsTheDatabasesAndDefault()
     {
         var failure = LoginFailure.TryParse(Encoding.UTF8.GetBytes(NoSelection));
 
@@ -62,7 +62,7 @@ public sealed class LoginResponseTests
     }
 
     [Fact]
-    public async Task Failure_without_failure_reason_falls_back_to_failure_message()
+    public async Task FailureWithoutFailureReasonFallsBackToFailureMessage()
     {
         var failure = await LoginFailure.TryParseAsync(new MemoryStream("""{"success":false,"failure_message":"login_disabled"}"""u8.ToArray()));
 
@@ -73,7 +73,7 @@ public sealed class LoginResponseTests
     }
 
     [Fact]
-    public void Undocumented_reason_is_unknown_but_keeps_its_text()
+    public void UndocumentedReasonIsUnknownButKeepsItsText()
     {
         var failure = LoginFailure.TryParse("""{"success":false,"failure_reason":"invalid_authenticity_token","flash":"Bad token"}"""u8);
 
@@ -102,7 +102,7 @@ public sealed class LoginResponseTests
     [InlineData("no_licensed_edition", LoginFailureReason.NoLicensedEdition)]
     [InlineData("no_session_found", LoginFailureReason.NoSessionFound)]
     [InlineData("client_not_activated", LoginFailureReason.ClientNotActivated)]
-    public void Every_documented_reason_is_recognised(string text, LoginFailureReason expected)
+    public void EveryDocumentedReasonIsRecognised(string text, LoginFailureReason expected)
     {
         var failure = LoginFailure.TryParse(Encoding.UTF8.GetBytes($$"""{"success":false,"failure_reason":"{{text}}"}"""));
 
@@ -111,7 +111,7 @@ public sealed class LoginResponseTests
     }
 
     [Fact]
-    public async Task Non_json_login_body_is_a_protocol_exception_or_no_failure()
+    public async Task NonJsonLoginBodyIsAProtocolExceptionOrNoFailure()
     {
         await Assert.ThrowsAsync<WorkbooksProtocolException>(() => LoginResponse.ParseAsync(new MemoryStream("<html></html>"u8.ToArray())));
         Assert.Null(LoginFailure.TryParse("<html></html>"u8));
@@ -121,7 +121,7 @@ public sealed class LoginResponseTests
 public sealed class ServiceErrorTests
 {
     [Fact]
-    public void Reads_the_emulator_error_body_with_parameter_errors()
+    public void ReadsTheEmulatorErrorBodyWithParameterErrors()
     {
         var error = ServiceError.TryParse("""{"success":false,"flash":"Bad filter","errors":{"_ff":["Unknown column 'x'"],"_fm":"Unbalanced"}}"""u8);
 
@@ -134,7 +134,7 @@ public sealed class ServiceErrorTests
     }
 
     [Fact]
-    public void Reads_session_failures_and_exception_references()
+    public void ReadsSessionFailuresAndExceptionReferences()
     {
         var error = ServiceError.TryParse("""{"success":false,"failure_reason":"session_expired","failure_message":"Your session has expired","flash":"Your session has expired","exception_reference":"EX-123"}"""u8);
 
@@ -146,7 +146,7 @@ public sealed class ServiceErrorTests
     }
 
     [Fact]
-    public async Task Reads_the_pdf_template_choice()
+    public async Task ReadsThePdfTemplateChoice()
     {
         var error = await ServiceError.TryParseAsync(new TrickleStream("""{"success":false,"flash":"Several templates can render this document: choose one with the template parameter.","templates":[{"id":34,"name":"Portrait"},{"id":35,"name":"Landscape"}]}"""u8.ToArray(), 5));
 
@@ -160,7 +160,7 @@ public sealed class ServiceErrorTests
     [InlineData("Not Found")]
     [InlineData("{\"success\":false,")]
     [InlineData("[1]")]
-    public async Task Non_json_bodies_give_null(string body)
+    public async Task NonJsonBodiesGiveNull(string body)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
 

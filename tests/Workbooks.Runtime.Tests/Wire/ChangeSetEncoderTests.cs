@@ -15,7 +15,7 @@ public class ChangeSetEncoderTests
     ];
 
     [Fact]
-    public void The_guides_multiple_operations_example_encodes_byte_for_byte()
+    public void TheGuidesMultipleOperationsExampleEncodesByteForByte()
     {
         var body = FormEncoder.EncodeToString(ChangeSetEncoder.Encode(GuideExample()));
         const string Expected =
@@ -30,7 +30,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void The_guides_example_objects_carry_exactly_the_guides_pairs()
+    public void TheGuidesExampleObjectsCarryExactlyTheGuidesPairs()
     {
         // The guide's own curl lines, per object (it blanks the delete's fields; the encoder sends :no_value: instead,
         // and lists id/lock_version first in every object where the guide's order varies between objects).
@@ -52,7 +52,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void A_single_object_gets_a_single_id_triple_without_fm()
+    public void ASingleObjectGetsASingleIdTripleWithoutFm()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 5, [F("name", "James Kay")])]);
         Assert.Equal(
@@ -62,7 +62,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Several_creates_collapse_to_one_id_0_triple()
+    public void SeveralCreatesCollapseToOneId0Triple()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Create([F("name", "a")]), ChangeOperation.Create([F("name", "b")]), ChangeOperation.Create([F("size", "1")])]);
         Assert.Equal([P("_ff[]", "id"), P("_ft[]", "eq"), P("_fc[]", "0")], pairs.Take(3));
@@ -75,7 +75,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Duplicate_ids_are_collapsed_in_first_seen_order()
+    public void DuplicateIdsAreCollapsedInFirstSeenOrder()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(12, 0, []), ChangeOperation.Create([]), ChangeOperation.Update(11, 3, []), ChangeOperation.Delete(12, 1)]);
         Assert.Equal(["12", "0", "11"], pairs.Where(p => p.Key == "_fc[]").Select(p => p.Value));
@@ -83,7 +83,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Null_is_sent_as_null_value_and_an_explicit_no_value_as_no_value()
+    public void NullIsSentAsNullValueAndAnExplicitNoValueAsNoValue()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(11, 3, [new("main_location[postcode]", WireText.Null), F("name", "Lights 'R Us"), new("notes", null)])]);
         Assert.Contains(P("main_location[postcode][]", ":null_value:"), pairs);
@@ -99,7 +99,7 @@ public class ChangeSetEncoderTests
     [InlineData("org_lead_party[main_location[email]]", "org_lead_party[main_location][email]")]
     [InlineData("a[b[c[d]]]", "a[b][c][d]")]
     [InlineData("a[b][c]", "a[b][c]")]
-    public void Nested_keys_are_normalised(string name, string expected) =>
+    public void NestedKeysAreNormalised(string name, string expected) =>
         Assert.Equal(expected, ChangeSetEncoder.NormaliseKey(name));
 
     [Theory]
@@ -109,18 +109,18 @@ public class ChangeSetEncoderTests
     [InlineData("a[]")]
     [InlineData("a[b]c")]
     [InlineData("a[[b]]")]
-    public void Malformed_keys_are_rejected(string name) =>
+    public void MalformedKeysAreRejected(string name) =>
         Assert.Throws<ArgumentException>(() => ChangeSetEncoder.NormaliseKey(name));
 
     [Fact]
-    public void Nested_keys_get_the_array_suffix_after_normalising()
+    public void NestedKeysGetTheArraySuffixAfterNormalising()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("org_lead_party[main_location[email]]", "a@b.c")])]);
         Assert.Contains(P("org_lead_party[main_location][email][]", "a@b.c"), pairs);
     }
 
     [Fact]
-    public void Keys_are_the_ordinal_union_of_all_objects_and_deletes_send_no_value_for_every_field()
+    public void KeysAreTheOrdinalUnionOfAllObjectsAndDeletesSendNoValueForEveryField()
     {
         var pairs = ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F("b", "1"), F("B", "2")]), ChangeOperation.Delete(2, 4), ChangeOperation.Update(3, 1, [F("_a", "3")])]);
         var fieldKeys = pairs.SkipWhile(p => p.Key != "__method[]").Select(p => p.Key).Where(k => k is not ("__method[]" or "id[]" or "lock_version[]")).Distinct();
@@ -130,7 +130,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Records_pending_changes_become_an_operation()
+    public void RecordsPendingChangesBecomeAnOperation()
     {
         var record = new WorkbooksRecord { Id = 7, LockVersion = 2 };
         record.Set("name", "X");
@@ -142,7 +142,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Invalid_batches_are_rejected()
+    public void InvalidBatchesAreRejected()
     {
         Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([]));
         Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode(Enumerable.Range(1, 101).Select(i => ChangeOperation.Delete(i, 1)).ToArray()));
@@ -155,7 +155,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Exactly_one_hundred_objects_are_allowed_by_default()
+    public void ExactlyOneHundredObjectsAreAllowedByDefault()
     {
         var ops = Enumerable.Range(1, 100).Select(i => ChangeOperation.Delete(i, 1)).ToArray();
         Assert.Equal(100, ChangeSetEncoder.Encode(ops).Count(p => p.Key == "__method[]"));
@@ -180,7 +180,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Random_batches_encode_as_the_reference_does()
+    public void RandomBatchesEncodeAsTheReferenceDoes()
     {
         var random = new Random(11);
         string[] names = ["name", "b", "B", "_a", "main_location[town]", "main_location[email]", "org_lead_party[main_location[email]]", "z[y][x]", "a1", "a", "aa"];
@@ -208,7 +208,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Objects_naming_their_fields_in_different_orders_share_the_ordinal_columns()
+    public void ObjectsNamingTheirFieldsInDifferentOrdersShareTheOrdinalColumns()
     {
         var pairs = ChangeSetEncoder.Encode([
             ChangeOperation.Update(1, 1, [F("b", "1"), F("a", "2"), F("c[d]", "3")]),
@@ -223,7 +223,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Two_spellings_of_a_nested_key_in_different_objects_are_one_column()
+    public void TwoSpellingsOfANestedKeyInDifferentObjectsAreOneColumn()
     {
         var pairs = ChangeSetEncoder.Encode([
             ChangeOperation.Update(1, 1, [F("party[location[email]]", "x")]),
@@ -234,7 +234,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void A_name_given_twice_by_the_same_instance_or_a_copy_is_rejected()
+    public void ANameGivenTwiceByTheSameInstanceOrACopyIsRejected()
     {
         var name = "name";
         Assert.Throws<ArgumentException>(() => ChangeSetEncoder.Encode([ChangeOperation.Update(1, 1, [F(name, "a"), F(name, "b")])]));
@@ -244,7 +244,7 @@ public class ChangeSetEncoderTests
     }
 
     [Fact]
-    public void Null_empty_and_reserved_names_are_rejected_in_any_object()
+    public void NullEmptyAndReservedNamesAreRejectedInAnyObject()
     {
         var ok = ChangeOperation.Update(1, 1, [F("name", "a")]);
         Assert.ThrowsAny<ArgumentException>(() => ChangeSetEncoder.Encode([ok, ChangeOperation.Update(2, 1, [new(null!, WireText.Of("x"))])]));
@@ -258,7 +258,7 @@ public class ChangeSetEncoderTests
     [InlineData("name")]
     [InlineData("main_location[town]")]
     [InlineData("a[b][c]")]
-    public void Names_that_are_already_flat_are_returned_as_they_are(string name) =>
+    public void NamesThatAreAlreadyFlatAreReturnedAsTheyAre(string name) =>
         Assert.Same(name, ChangeSetEncoder.NormaliseKey(name));
 
     [Theory]
@@ -266,6 +266,6 @@ public class ChangeSetEncoderTests
     [InlineData("a[b]]")]
     [InlineData("a[b][")]
     [InlineData("a[b][]")]
-    public void Malformed_names_that_start_like_flat_ones_are_rejected(string name) =>
+    public void MalformedNamesThatStartLikeFlatOnesAreRejected(string name) =>
         Assert.Throws<ArgumentException>(() => ChangeSetEncoder.NormaliseKey(name));
 }

@@ -7,14 +7,14 @@ public class FilterEncodingTests
     private static KeyValuePair<string, string> P(string k, string v) => new(k, v);
 
     [Fact]
-    public void A_single_condition_sends_one_triple_and_no_fm()
+    public void ASingleConditionSendsOneTripleAndNoFm()
     {
         var pairs = FilterEncoding.ToParameters(Field("name").StartsWith("James"));
         Assert.Equal([P("_ff[]", "name"), P("_ft[]", "bg"), P("_fc[]", "James")], pairs);
     }
 
     [Fact]
-    public void An_and_of_conditions_omits_fm()
+    public void AnAndOfConditionsOmitsFm()
     {
         var encoded = FilterEncoding.Encode(Field("name").StartsWith("James") & Field("employer[name]").Contains("Workbooks"));
         Assert.Null(encoded.Mode);
@@ -22,7 +22,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void An_or_of_conditions_sends_fm_or()
+    public void AnOrOfConditionsSendsFmOr()
     {
         var pairs = FilterEncoding.ToParameters(Field("id").Equal(1) | Field("id").Equal(2));
         Assert.Equal(
@@ -31,7 +31,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void The_guides_boolean_example_encodes_as_1_or_2_and_3()
+    public void TheGuidesBooleanExampleEncodesAs1Or2And3()
     {
         var filter = (Field("main_location[email]").StartsWith("an") | Field("refcode").Contains("g"))
             & Field("person_last_name").StartsWith("go");
@@ -46,7 +46,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Not_is_written_as_NOT_with_parentheses_around_combinations()
+    public void NotIsWrittenAsNOTWithParenthesesAroundCombinations()
     {
         Assert.Equal("NOT 1", FilterEncoding.Encode(!Field("name").Contains("x")).Mode);
         Assert.Equal("NOT (1 OR 2)", FilterEncoding.Encode(!(Field("a").IsBlank() | Field("b").IsBlank())).Mode);
@@ -56,7 +56,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Nested_combinations_of_the_same_kind_are_flattened_and_double_negation_cancels()
+    public void NestedCombinationsOfTheSameKindAreFlattenedAndDoubleNegationCancels()
     {
         var f = (Field("a").IsTrue() & Field("b").IsTrue()) & Field("c").IsTrue();
         var encoded = FilterEncoding.Encode(f);
@@ -66,7 +66,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Value_less_operators_send_an_empty_criteria()
+    public void ValueLessOperatorsSendAnEmptyCriteria()
     {
         var encoded = FilterEncoding.Encode(And(Field("a").IsBlank(), Field("b").IsNotBlank(), Field("c").IsFalse(),
             Field("d").IsToday(), Field("e").IsOnOrAfterToday(), Condition("f", FilterOperator.BeforeToday, "ignored")));
@@ -75,7 +75,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Every_operator_has_its_documented_wire_spelling_and_parses_back()
+    public void EveryOperatorHasItsDocumentedWireSpellingAndParsesBack()
     {
         string[] expected = ["bg", "nbg", "ct", "nct", "eq", "ne", "xeq", "gt", "ge", "lt", "le", "blank", "not_blank", "true", "false",
             "today", "ge_today", "gt_today", "le_today", "lt_today", "between", "not_between"];
@@ -89,7 +89,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Equal_and_In_escape_commas_in_values_with_a_backslash()
+    public void EqualAndInEscapeCommasInValuesWithABackslash()
     {
         Assert.Equal(@"Smith\, John", FilterEncoding.Encode(Field("name").Equal("Smith, John")).Triples[0].Criteria);
         Assert.Equal(@"a\,b,c", FilterEncoding.Encode(Field("name").In(["a,b", "c"])).Triples[0].Criteria);
@@ -101,7 +101,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Typed_values_are_formatted_for_the_wire()
+    public void TypedValuesAreFormattedForTheWire()
     {
         Assert.Equal("1", ((FilterCondition)Field("is_deleted").Equal(true)).Criteria);
         Assert.Equal("Fri Sep 07 14:00:00 UTC 2012", ((FilterCondition)Field("updated_at").GreaterThan(new DateTimeOffset(2012, 9, 7, 14, 0, 0, TimeSpan.Zero))).Criteria);
@@ -112,7 +112,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Filter_json_is_an_array_of_triples_with_fm_kept()
+    public void FilterJsonIsAnArrayOfTriplesWithFmKept()
     {
         var filter = Field("name").Contains("Hello World") & Field("object_ref").Equal("CASE-1234");
         Assert.Equal("""[["name","ct","Hello World"],["object_ref","eq","CASE-1234"]]""", FilterEncoding.Encode(filter).ToFilterJson());
@@ -122,7 +122,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Shortest_form_picks_json_only_when_its_encoded_length_is_shorter()
+    public void ShortestFormPicksJsonOnlyWhenItsEncodedLengthIsShorter()
     {
         var single = FilterEncoding.ToParameters(Field("id").Equal(1), FilterWireForm.Shortest);
         Assert.Equal("_ff[]", single[0].Key);
@@ -137,7 +137,7 @@ public class FilterEncodingTests
     }
 
     [Fact]
-    public void Filters_are_immutable_values_with_a_readable_rendering()
+    public void FiltersAreImmutableValuesWithAReadableRendering()
     {
         var a = Field("a").Equal("1");
         var combined = a | Field("b").Equal("2");

@@ -37,7 +37,7 @@ public class FormEncoderEscapingTests
     private static string Body(string key, string value) => Reference(key, isKey: true) + "=" + Reference(value, isKey: false);
 
     [Fact]
-    public void Every_ascii_character_in_a_value_is_escaped_as_uri_escape_data_string_with_space_as_plus()
+    public void EveryAsciiCharacterInAValueIsEscapedAsUriEscapeDataStringWithSpaceAsPlus()
     {
         for (var c = 0; c < 128; c++)
         {
@@ -52,7 +52,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void Every_ascii_character_in_a_key_is_escaped_as_in_a_value_except_square_brackets()
+    public void EveryAsciiCharacterInAKeyIsEscapedAsInAValueExceptSquareBrackets()
     {
         for (var c = 0; c < 128; c++)
         {
@@ -64,13 +64,13 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void Delete_and_controls_are_percent_encoded()
+    public void DeleteAndControlsArePercentEncoded()
     {
         Assert.Equal("%7F%00%1F%09%0A%0D", FormEncoder.EscapeValue("\u007F\0\u001F\t\n\r"));
     }
 
     [Fact]
-    public void Empty_and_null_values_encode_as_nothing_after_the_equals_sign()
+    public void EmptyAndNullValuesEncodeAsNothingAfterTheEqualsSign()
     {
         Assert.Equal("a=&b=&c=", FormEncoder.EncodeToString([P("a", ""), P("b", null!), P("c", "")]));
         Assert.Equal(8, FormEncoder.GetEncodedLength([P("a", ""), P("b", null!), P("c", "")]));
@@ -78,7 +78,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void A_null_key_is_rejected()
+    public void ANullKeyIsRejected()
     {
         Assert.Throws<ArgumentNullException>(() => FormEncoder.Encode([P("a", "b"), P(null!, "c")]));
     }
@@ -88,7 +88,7 @@ public class FormEncoderEscapingTests
     [InlineData("a😀b")]
     [InlineData("😀😀😀 ☕ Zoë")]
     [InlineData("Ó Súilleabháin 𝄞 日本")]
-    public void Surrogate_pairs_are_one_four_byte_sequence_in_short_and_long_texts(string text)
+    public void SurrogatePairsAreOneFourByteSequenceInShortAndLongTexts(string text)
     {
         Assert.Equal(Reference(text, isKey: false), FormEncoder.EscapeValue(text));
         var longText = new string('x', 35) + text + " " + text + new string('y', 35);
@@ -106,7 +106,7 @@ public class FormEncoderEscapingTests
     [InlineData(@"é\ud83d")]         // high at the end of a non-ASCII run
     [InlineData(@"\ude00\ud83d")]    // a pair in the wrong order
     [InlineData(@"\ud83d\ud83d\ude00")] // a lone high, then a valid pair
-    public void Lone_surrogates_become_the_replacement_character(string escaped)
+    public void LoneSurrogatesBecomeTheReplacementCharacter(string escaped)
     {
         var text = Regex.Unescape(escaped);
         Assert.Contains(text, char.IsSurrogate); // a surrogate, not U+FFFD, is what the encoder is given
@@ -118,7 +118,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void Long_non_ascii_runs_are_transcoded_in_chunks_without_splitting_a_pair()
+    public void LongNonAsciiRunsAreTranscodedInChunksWithoutSplittingAPair()
     {
         // Longer than the transcoding buffer, with pairs straddling every possible chunk boundary.
         for (var prefix = 0; prefix < 4; prefix++)
@@ -129,7 +129,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void Random_texts_match_the_reference_through_every_entry_point()
+    public void RandomTextsMatchTheReferenceThroughEveryEntryPoint()
     {
         var random = new Random(7);
         char[] alphabet = [.. "aZ09-._~ []&=+%/?#:@!$'()*,;\"<>\\^`{|}\u007F\0\t", 'é', 'ß', 'Ж', '日', '☕', '\ud83d', '\ude00', '\ud834', '\udd1e'];
@@ -161,7 +161,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public void A_buffer_writer_that_hands_out_only_what_is_asked_for_gets_the_same_bytes()
+    public void ABufferWriterThatHandsOutOnlyWhatIsAskedForGetsTheSameBytes()
     {
         var value = string.Concat(Enumerable.Repeat("Head of Sales (EMEA) Zoë 😀 ", 100));
         var writer = new SmallSpanWriter();
@@ -170,7 +170,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public async Task Large_bodies_from_create_content_are_the_encoded_bytes_with_their_length()
+    public async Task LargeBodiesFromCreateContentAreTheEncodedBytesWithTheirLength()
     {
         var pairs = Enumerable.Range(0, 3000).Select(i => P($"field_{i % 20}[]", $"value {i} & Zoë 😀")).ToArray();
         var expected = FormEncoder.Encode(pairs);
@@ -189,7 +189,7 @@ public class FormEncoderEscapingTests
     }
 
     [Fact]
-    public async Task Small_bodies_from_create_content_are_one_array()
+    public async Task SmallBodiesFromCreateContentAreOneArray()
     {
         using var content = FormEncoder.CreateContent([P("a", "b c")]);
         Assert.IsType<ByteArrayContent>(content);

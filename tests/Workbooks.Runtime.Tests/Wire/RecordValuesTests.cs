@@ -14,7 +14,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void Typed_getters_parse_what_the_service_sends()
+    public void TypedGettersParseWhatTheServiceSends()
     {
         var r = Record("""
             {"id": 7, "name": "Acme", "employees": 42, "big": "12", "ratio": 0.25, "price": "12.50",
@@ -42,7 +42,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void Typed_getters_return_null_for_absent_null_and_blank_fields()
+    public void TypedGettersReturnNullForAbsentNullAndBlankFields()
     {
         var r = Record("""{"nothing": null, "blank": ""}""");
         Assert.Null(r.GetString("missing"));
@@ -58,7 +58,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void A_value_that_does_not_parse_throws_a_protocol_exception_naming_field_and_text()
+    public void AValueThatDoesNotParseThrowsAProtocolExceptionNamingFieldAndText()
     {
         var r = Record("""{"due_date": "someday", "size": "big", "big": 3000000000}""");
         var ex = Assert.Throws<WorkbooksProtocolException>(() => r.GetDate("due_date"));
@@ -70,7 +70,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void Setters_record_wire_text_and_getters_read_the_pending_change()
+    public void SettersRecordWireTextAndGettersReadThePendingChange()
     {
         var r = Record("""{"name": "Old", "size": 1}""");
         r.Set("name", "New");
@@ -111,7 +111,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void Setting_null_records_a_clear_and_getters_then_return_null()
+    public void SettingNullRecordsAClearAndGettersThenReturnNull()
     {
         var r = Record("""{"name": "Old", "size": 1}""");
         r.Set("name", (string?)null);
@@ -126,7 +126,7 @@ public class RecordValuesTests
     }
 
     [Fact]
-    public void Setters_reject_unrepresentable_values_and_reserved_fields()
+    public void SettersRejectUnrepresentableValuesAndReservedFields()
     {
         var r = new WorkbooksRecord();
         Assert.Throws<ArgumentException>(() => r.SetArray("roles", ["a,b"]));

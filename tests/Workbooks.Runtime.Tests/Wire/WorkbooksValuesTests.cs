@@ -8,7 +8,7 @@ public class WorkbooksValuesTests
     [InlineData(2010, 5, 2, " 2 May 2010")]
     [InlineData(2009, 5, 22, "22 May 2009")]
     [InlineData(2029, 12, 31, "31 Dec 2029")]
-    public void FormatDate_uses_percent_e_with_leading_space_for_single_digit_days(int y, int m, int d, string expected) =>
+    public void FormatDateUsesPercentEWithLeadingSpaceForSingleDigitDays(int y, int m, int d, string expected) =>
         Assert.Equal(expected, WorkbooksValues.FormatDate(new DateOnly(y, m, d)));
 
     [Theory]
@@ -20,7 +20,7 @@ public class WorkbooksValuesTests
     [InlineData("1262304000", 2010, 1, 1)]
     [InlineData("Fri May 15 14:36:54 UTC 2009", 2009, 5, 15)]
     [InlineData("2023-06-26T23:30:00+05:00", 2023, 6, 26)]
-    public void TryParseDate_accepts_every_documented_form(string text, int y, int m, int d)
+    public void TryParseDateAcceptsEveryDocumentedForm(string text, int y, int m, int d)
     {
         Assert.True(WorkbooksValues.TryParseDate(text, out var value));
         Assert.Equal(new DateOnly(y, m, d), value);
@@ -35,11 +35,11 @@ public class WorkbooksValuesTests
     [InlineData("May 2023")]
     [InlineData("2023-13-01")]
     [InlineData("99999999999999999999")]
-    public void TryParseDate_returns_false_without_throwing_on_bad_input(string? text) =>
+    public void TryParseDateReturnsFalseWithoutThrowingOnBadInput(string? text) =>
         Assert.False(WorkbooksValues.TryParseDate(text, out _));
 
     [Fact]
-    public void Dates_round_trip_through_format_and_parse()
+    public void DatesRoundTripThroughFormatAndParse()
     {
         for (var d = new DateOnly(2020, 1, 1); d < new DateOnly(2021, 1, 1); d = d.AddDays(7))
         {
@@ -51,14 +51,14 @@ public class WorkbooksValuesTests
     // ---------------------------------------------------------------- date-times
 
     [Fact]
-    public void FormatDateTime_renders_the_default_format_in_utc()
+    public void FormatDateTimeRendersTheDefaultFormatInUtc()
     {
         var value = new DateTimeOffset(2009, 5, 15, 15, 36, 54, TimeSpan.FromHours(1));
         Assert.Equal("Fri May 15 14:36:54 UTC 2009", WorkbooksValues.FormatDateTime(value));
     }
 
     [Fact]
-    public void FormatDateTime_zero_pads_the_day_and_drops_fractions()
+    public void FormatDateTimeZeroPadsTheDayAndDropsFractions()
     {
         var value = new DateTimeOffset(2012, 9, 7, 4, 5, 6, 789, TimeSpan.Zero);
         Assert.Equal("Fri Sep 07 04:05:06 UTC 2012", WorkbooksValues.FormatDateTime(value));
@@ -77,7 +77,7 @@ public class WorkbooksValuesTests
     [InlineData("22 May 2009", "2009-05-22T00:00:00Z")]
     [InlineData("1242398214", "2009-05-15T14:36:54Z")]
     [InlineData("Tue Dec 24 09:00:00 +0000 2029", "2029-12-24T09:00:00Z")]
-    public void TryParseDateTime_accepts_every_documented_form_as_utc(string text, string expectedIso)
+    public void TryParseDateTimeAcceptsEveryDocumentedFormAsUtc(string text, string expectedIso)
     {
         Assert.True(WorkbooksValues.TryParseDateTime(text, out var value));
         Assert.Equal(TimeSpan.Zero, value.Offset);
@@ -90,11 +90,11 @@ public class WorkbooksValuesTests
     [InlineData("14:36:54")]
     [InlineData("2023-06-26T99:00")]
     [InlineData("")]
-    public void TryParseDateTime_returns_false_on_bad_input(string text) =>
+    public void TryParseDateTimeReturnsFalseOnBadInput(string text) =>
         Assert.False(WorkbooksValues.TryParseDateTime(text, out _));
 
     [Fact]
-    public void DateTimes_round_trip_to_the_second()
+    public void DateTimesRoundTripToTheSecond()
     {
         var value = new DateTimeOffset(2031, 2, 28, 23, 59, 59, TimeSpan.Zero);
         Assert.True(WorkbooksValues.TryParseDateTime(WorkbooksValues.FormatDateTime(value), out var back));
@@ -105,7 +105,7 @@ public class WorkbooksValuesTests
     // ---------------------------------------------------------------- times, booleans, numbers
 
     [Fact]
-    public void Time_formats_as_hh_mm_ss_and_parses_back()
+    public void TimeFormatsAsHhMmSsAndParsesBack()
     {
         Assert.Equal("21:30:00", WorkbooksValues.FormatTime(new TimeOnly(21, 30)));
         Assert.Equal("09:05:07", WorkbooksValues.FormatTime(new TimeOnly(9, 5, 7, 500)));
@@ -129,14 +129,14 @@ public class WorkbooksValuesTests
     [InlineData("0", false)]
     [InlineData("no", false)]
     [InlineData("off", false)]
-    public void TryParseBoolean_accepts_the_services_spellings(string text, bool expected)
+    public void TryParseBooleanAcceptsTheServicesSpellings(string text, bool expected)
     {
         Assert.True(WorkbooksValues.TryParseBoolean(text, out var value));
         Assert.Equal(expected, value);
     }
 
     [Fact]
-    public void Booleans_are_sent_as_1_and_0_and_unknown_text_is_not_a_boolean()
+    public void BooleansAreSentAs1And0AndUnknownTextIsNotABoolean()
     {
         Assert.Equal("1", WorkbooksValues.FormatBoolean(true));
         Assert.Equal("0", WorkbooksValues.FormatBoolean(false));
@@ -144,7 +144,7 @@ public class WorkbooksValuesTests
     }
 
     [Fact]
-    public void Numbers_are_invariant_and_exact()
+    public void NumbersAreInvariantAndExact()
     {
         Assert.Equal("-42", WorkbooksValues.FormatInt64(-42));
         Assert.Equal("1234.50", WorkbooksValues.FormatDecimal(1234.50m));
@@ -161,7 +161,7 @@ public class WorkbooksValuesTests
     }
 
     [Fact]
-    public void FormatDouble_rejects_values_the_service_cannot_store()
+    public void FormatDoubleRejectsValuesTheServiceCannotStore()
     {
         Assert.Throws<ArgumentException>(() => WorkbooksValues.FormatDouble(double.NaN));
         Assert.Throws<ArgumentException>(() => WorkbooksValues.FormatDouble(double.PositiveInfinity));
@@ -177,7 +177,7 @@ public class WorkbooksValuesTests
     [InlineData("10000000", "10000000", null, CurrencyModifyFlags.None)]
     [InlineData("!!!", "0", "!!!", CurrencyModifyFlags.None)]
     [InlineData("5000.00 !!! 1", "5000.00", "!!!", CurrencyModifyFlags.CodeLocked)]
-    public void TryParseCurrency_reads_amount_code_and_flags(string text, string amount, string? code, CurrencyModifyFlags flags)
+    public void TryParseCurrencyReadsAmountCodeAndFlags(string text, string amount, string? code, CurrencyModifyFlags flags)
     {
         Assert.True(WorkbooksValues.TryParseCurrency(text, out var value));
         Assert.Equal(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), value.Amount);
@@ -193,11 +193,11 @@ public class WorkbooksValuesTests
     [InlineData("10 GBP 7")]
     [InlineData("10 GBP 0 extra")]
     [InlineData("ten GBP")]
-    public void TryParseCurrency_returns_false_on_bad_input(string text) =>
+    public void TryParseCurrencyReturnsFalseOnBadInput(string text) =>
         Assert.False(WorkbooksValues.TryParseCurrency(text, out _));
 
     [Fact]
-    public void FormatCurrency_writes_amount_code_and_flags()
+    public void FormatCurrencyWritesAmountCodeAndFlags()
     {
         Assert.Equal("75.00 GBP 0", WorkbooksValues.FormatCurrency(new WorkbooksCurrency(75.00m, "GBP")));
         Assert.Equal("1.5 USD 3", WorkbooksValues.FormatCurrency(new WorkbooksCurrency(1.5m, "usd", CurrencyModifyFlags.Locked)));
@@ -206,7 +206,7 @@ public class WorkbooksValuesTests
     }
 
     [Fact]
-    public void FormatCurrency_rejects_unrepresentable_values()
+    public void FormatCurrencyRejectsUnrepresentableValues()
     {
         Assert.Throws<ArgumentException>(() => WorkbooksValues.FormatCurrency(new WorkbooksCurrency(0.000001m, "GBP")));
         Assert.Throws<ArgumentException>(() => WorkbooksValues.FormatCurrency(new WorkbooksCurrency(1m, "POUND")));
@@ -217,7 +217,7 @@ public class WorkbooksValuesTests
     // ---------------------------------------------------------------- arrays and tags
 
     [Fact]
-    public void Arrays_format_with_brackets_and_parse_with_spaces_removed()
+    public void ArraysFormatWithBracketsAndParseWithSpacesRemoved()
     {
         Assert.Equal("[Partner,Competitor]", WorkbooksValues.FormatArray(["Partner", "Competitor"]));
         Assert.Equal("[123,456]", WorkbooksValues.FormatArray(new long[] { 123, 456 }));
@@ -230,7 +230,7 @@ public class WorkbooksValuesTests
     }
 
     [Fact]
-    public void FormatArray_rejects_values_containing_a_comma_with_a_clear_message()
+    public void FormatArrayRejectsValuesContainingACommaWithAClearMessage()
     {
         var ex = Assert.Throws<ArgumentException>(() => WorkbooksValues.FormatArray(["a", "b,c"]));
         Assert.Contains("comma", ex.Message);
@@ -238,7 +238,7 @@ public class WorkbooksValuesTests
     }
 
     [Fact]
-    public void Tags_join_with_comma_space_and_split_trimmed()
+    public void TagsJoinWithCommaSpaceAndSplitTrimmed()
     {
         Assert.Equal("a, b c, d", WorkbooksValues.FormatTags(["a", "b c", " d "]));
         Assert.Equal(["a", "b c", "d"], WorkbooksValues.ParseTags("a, b c,d ,"));
