@@ -95,10 +95,10 @@ try
 
     // 5. Delta sync: everything changed since a cursor, deletions included.
     Section("5. Delta sync");
-    var cursor = new DeltaCursor(new DeltaPosition(DateTimeOffset.UtcNow.AddMinutes(-1), []));
+    var cursor = new DeltaCursor(DeltaPosition.Since(DateTimeOffset.UtcNow.AddMinutes(-1)));
     Table(["Id", "Name", "Deleted"],
         await ToRowsAsync(crm.Organisations.ChangesSinceAsync(cursor), o => [o.Id.ToString(), o.Name ?? "", (o.IsDeleted ?? false) ? "yes" : ""]));
-    Console.WriteLine($"   cursor now at {cursor.Current.UpdatedAt:u} (+{cursor.Current.SeenIds.Count} ids in that second)");
+    Console.WriteLine($"   cursor now at {cursor.Current.UpdatedAt:u} (+{cursor.Current.Seen.Count} versions read in that second)");
 
     // 6. A report, downloaded as CSV.
     Section("6. Report \"People by town\" as CSV");

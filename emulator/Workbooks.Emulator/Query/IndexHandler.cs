@@ -100,7 +100,7 @@ internal static class IndexQuery
                 {
                     for (var c = 0; c < sorts.Count; c++)
                     {
-                        var cmp = FilterCompiler.Compare(keys[a][c], keys[b][c]);
+                        var cmp = SortCompare(keys[a][c], keys[b][c]);
                         if (cmp != 0) return sorts[c].Descending ? -cmp : cmp;
                     }
                     return matches[a].Id.CompareTo(matches[b].Id);
@@ -165,4 +165,12 @@ internal static class IndexQuery
             values[i] = columns[i].Get(record, database);
         return values;
     }
+
+    /// <summary>
+    /// The sort order: blank text (empty) sorts with null, before every value ascending and after every value descending,
+    /// then by id. The guide is silent on how nulls sort; the filter language can tell blank from not blank but not
+    /// null from empty, so a client continuing after a row (keyset paging) can only express the order if both are one
+    /// group.
+    /// </summary>
+    internal static int SortCompare(object? a, object? b) => FilterCompiler.Compare(a is "" ? null : a, b is "" ? null : b);
 }

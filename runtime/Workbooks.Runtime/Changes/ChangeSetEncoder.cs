@@ -135,10 +135,12 @@ internal static class ChangeSetEncoder
             var distinctIds = DistinctIds(ops);
 
             var width = columns.WireKeys.Length;
-            var result = new List<KeyValuePair<string, string>>();
-            FilterEncoding.AppendIdFilter(result, [.. distinctIds.Select(i => idTexts[i])]);
+            var filterPairs = (distinctIds.Count > 1 ? 1 : 0) + distinctIds.Count * 3;
+            // Sized once for the whole body: no growth for the thousands of pairs of a batch.
+            var result = new List<KeyValuePair<string, string>>(filterPairs + ops.Length * (width + 3));
+            FilterEncoding.AppendIdFilter(result, new IdTexts(idTexts, distinctIds));
             var at = result.Count;
-            // Sized once and filled through a span: no growth, no per-Add checks for the thousands of pairs of a batch.
+            // Filled through a span: no per-Add checks.
             CollectionsMarshal.SetCount(result, at + ops.Length * (width + 3));
             var pairs = CollectionsMarshal.AsSpan(result);
 
@@ -391,4 +393,18 @@ internal static class ChangeSetEncoder
                 throw new ArgumentOutOfRangeException(nameof(op), op.Kind, "Not a change kind.");
         }
     }
+}
+
+/// <summary>The distinct ids' texts, as a read-only collection over the encoder's arrays (no copy).</summary>
+internal readonly struct IdTexts(string[] texts, List<int> indexes) : IReadOnlyCollection<string>
+{
+    public int Count => indexes.Count;
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        foreach (var i in indexes)
+            yield return texts[i];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

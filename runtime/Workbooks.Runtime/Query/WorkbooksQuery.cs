@@ -51,6 +51,7 @@ public class WorkbooksQuery<T, TFields> where T : class
         PageSizeValue = other.PageSizeValue;
         IncludesDeleted = other.IncludesDeleted;
         FilterForm = other.FilterForm;
+        OffsetPaging = other.OffsetPaging;
     }
 
     /// <summary>The endpoint, e.g. <c>crm/people</c>.</summary>
@@ -72,8 +73,10 @@ public class WorkbooksQuery<T, TFields> where T : class
 
     internal FilterWireForm FilterForm { get; private init; } = FilterWireForm.Triples;
 
-    /// <summary>Whether paging is by keyset: ordered by id alone, ascending or descending.</summary>
-    internal bool UsesKeysetPaging => Sorts.Count == 0 || (Sorts.Count == 1 && Sorts[0].Field == "id");
+    internal bool OffsetPaging { get; private init; }
+
+    /// <summary>The sort as sent: the caller's keys up to the first id, then id ascending when id is not among them.</summary>
+    internal IReadOnlyList<SortKey> EffectiveSorts => Keyset.Complete(Sorts);
 
     /// <summary>Adds a filter, AND-ed with earlier ones: <c>Where(p =&gt; p.Name.StartsWith("J") &amp;&amp; !p.Email.IsBlank())</c>.</summary>
     /// <param name="predicate">Builds the filter from the type's filter shape: only the operators each field's datatype supports exist.</param>
@@ -114,14 +117,15 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// <summary>Adds a descending sort field given by its wire name.</summary>
     public WorkbooksQuery<T, TFields> ThenByDescending(string field) => new(this) { Sorts = [.. Sorts, SortKey.Descending(Checked(field))] };
 
-    /// <summary>Returns only these columns (<c>id</c> always comes back); other properties read as null.</summary>
+    /// <summary>Returns only these columns; other properties read as null. <c>id</c> and <c>lock_version</c> (what an update
+    /// needs) and the sort fields (what paging needs) are always requested too.</summary>
     public WorkbooksQuery<T, TFields> Select(params IEnumerable<Func<TFields, IWorkbooksField>> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
         return Select(fields.Select(NameOf));
     }
 
-    /// <summary>Returns only the columns with these wire names (<c>id</c> always comes back).</summary>
+    /// <summary>Returns only the columns with these wire names (<c>id</c>, <c>lock_version</c> and the sort fields are always requested too).</summary>
     public WorkbooksQuery<T, TFields> Select(params IEnumerable<string> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
@@ -142,6 +146,13 @@ public class WorkbooksQuery<T, TFields> where T : class
 
     /// <summary>Includes soft-deleted records (the guide's <c>is_deleted = 1 OR is_deleted = 0</c>).</summary>
     public WorkbooksQuery<T, TFields> IncludeDeleted(bool include = true) => new(this) { IncludesDeleted = include };
+
+    /// <summary>
+    /// Pages by offset (<c>_start</c>) instead of by keyset. Offset pages may skip or repeat records that are inserted,
+    /// deleted or changed meanwhile; keyset paging (the default, for every sort order) does not. Use it only for a
+    /// sort on a field that cannot be filtered.
+    /// </summary>
+    public WorkbooksQuery<T, TFields> WithOffsetPaging() => new(this) { OffsetPaging = true };
 
     /// <summary>Sends the filter as <c>_ff[]/_ft[]/_fc[]</c> triples (the default), as <c>_filter_json</c>, or as the shorter of the two.</summary>
     public WorkbooksQuery<T, TFields> WithFilterForm(FilterWireForm form) => new(this) { FilterForm = form };
@@ -174,33 +185,37 @@ public class WorkbooksQuery<T, TFields> where T : class
         return page.Total ?? throw new WorkbooksProtocolException($"{request} answered without a total.");
     }
 
-    /// <summary>Pages through every matching record; <c>await foreach</c> calls this.</summary>
+    /// <summary>
+    /// Pages through every matching record; <c>await foreach</c> calls this. Each page after the first starts after the
+    /// last record read, in the query's order (keyset paging): records inserted, deleted or changed meanwhile are
+    /// neither skipped nor repeated unless their sort values move them across what was already read.
+    /// </summary>
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         var remaining = TakeCount ?? int.MaxValue;
-        var keyset = UsesKeysetPaging;
-        long? lastId = null;
+        var sorts = EffectiveSorts;
+        WorkbooksRecord? last = null;
         var start = SkipCount;
         while (remaining > 0)
         {
             var limit = Math.Min(PageSizeValue, remaining);
+            var after = OffsetPaging || last is null ? null : Keyset.After(sorts, last);
             var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
-                .AddRange(BuildParameters(limit, keyset ? lastId : null, keyset && lastId is not null ? 0 : start, skipTotal: true));
+                .AddRange(BuildParameters(limit, after, OffsetPaging || last is null ? start : 0, skipTotal: true));
             var count = 0;
             using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     count++;
-                    lastId = RecordReader.RecordOf(record).Id;
+                    last = RecordReader.RecordOf(record);
                     yield return record;
                 }
             }
             remaining -= count;
             if (count < limit)
                 yield break;
-            if (!keyset)
-                start += count;
+            start += count;
         }
     }
 
@@ -216,39 +231,53 @@ public class WorkbooksQuery<T, TFields> where T : class
     public IAsyncEnumerable<T> AsAsyncEnumerable() => new Enumerable(this);
 
     /// <summary>
-    /// The guide's "Deltas" technique: records added, changed or deleted since <paramref name="cursor"/>, ordered by
-    /// updated_at then id, excluding the ids already seen in the cursor's last second. The cursor moves forward as
-    /// records are read; save <see cref="DeltaCursor.Current"/> after processing them.
+    /// The guide's "Deltas" technique, exactly once per record version: every record added, changed or deleted since
+    /// <paramref name="cursor"/> (this query's filter applies), ordered by updated_at then id. A record changed again
+    /// after it was read comes again, with its new version, even within the same second; a version already read is
+    /// not read twice. The cursor moves as records are read: save <see cref="DeltaCursor.Current"/> after processing
+    /// them, and resume from it later.
     /// </summary>
+    /// <remarks>
+    /// The service stamps updated_at to the second, so the cursor keeps the latest second read and the id and
+    /// lock_version of each record read in that second (a handful): the next sync reads that second again and skips
+    /// only the versions it has seen. Within a sync, pages continue after the last record by (updated_at, id).
+    /// </remarks>
+    /// <exception cref="WorkbooksProtocolException">A record came without an updated_at (delta sync would stand still).</exception>
     public async IAsyncEnumerable<T> ChangesSinceAsync(DeltaCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cursor);
+        var query = new WorkbooksQuery<T, TFields>(this)
+        {
+            Sorts = [SortKey.Ascending("updated_at"), SortKey.Ascending("id")],
+            IncludesDeleted = true,
+            SkipCount = 0,
+            TakeCount = null,
+            OffsetPaging = false,
+            Columns = Columns.Count == 0 ? Columns : [.. Columns, "updated_at"],
+        };
+        var start = cursor.Current;
+        if (start.UpdatedAt is { } since)
+            query = query.Where(WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since));
+        var seen = start.Seen.ToDictionary(v => v.Id, v => v.LockVersion);
+        var sorts = query.EffectiveSorts;
+        WorkbooksRecord? last = null;
         while (true)
         {
-            var position = cursor.Current;
-            var query = new WorkbooksQuery<T, TFields>(this)
-            {
-                Sorts = [SortKey.Ascending("updated_at"), SortKey.Ascending("id")],
-                IncludesDeleted = true,
-                SkipCount = 0,
-                TakeCount = null,
-            };
-            if (position.UpdatedAt is { } since)
-            {
-                var window = WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since);
-                query = query.Where(position.SeenIds.Count == 0 ? window : window & !WorkbooksFilter.Field("id").In(position.SeenIds));
-            }
-            if (Columns.Count > 0 && !Columns.Contains("updated_at"))
-                query = query.Select([.. Columns, "updated_at"]);
-            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath).AddRange(query.BuildParameters(PageSizeValue, null, 0, skipTotal: true));
+            var after = last is null ? null : Keyset.After(sorts, last);
+            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath).AddRange(query.BuildParameters(PageSizeValue, after, 0, skipTotal: true));
             var count = 0;
             using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     count++;
-                    var raw = RecordReader.RecordOf(record);
-                    cursor.Advance(raw.GetDateTime("updated_at"), raw.Id);
+                    var raw = last = RecordReader.RecordOf(record);
+                    var at = raw.GetDateTime("updated_at")
+                        ?? throw new WorkbooksProtocolException($"{ControllerPath} record {raw.Id} came without an updated_at: a delta sync cannot place it.");
+                    // Only the cursor's own second can hold versions already read (later seconds are new to it).
+                    if (at == start.UpdatedAt && seen.TryGetValue(raw.Id, out var version) && version == raw.LockVersion)
+                        continue;
+                    cursor.Advance(at, raw.Id, raw.LockVersion);
                     yield return record;
                 }
             }
@@ -289,7 +318,7 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// <summary>The first request, form-encoded: exactly what the service receives (apart from credentials and the cache-buster).</summary>
     public override string ToString() => $"{ControllerPath}.api?{FormEncoder.EncodeToString(ToParameters())}";
 
-    private List<KeyValuePair<string, string>> BuildParameters(int limit, long? afterId, int start, bool skipTotal)
+    private List<KeyValuePair<string, string>> BuildParameters(int limit, WorkbooksFilter? after, int start, bool skipTotal)
     {
         var filter = Filter;
         if (IncludesDeleted)
@@ -297,26 +326,23 @@ public class WorkbooksQuery<T, TFields> where T : class
             var deleted = WorkbooksFilter.Field("is_deleted").Equal(true) | WorkbooksFilter.Field("is_deleted").Equal(false);
             filter = filter is null ? deleted : deleted & filter;
         }
-        if (afterId is { } last)
-        {
-            var descending = Sorts.Count == 1 && Sorts[0].Direction == SortDirection.Descending;
-            var keyset = descending ? WorkbooksFilter.Field("id").LessThan(last) : WorkbooksFilter.Field("id").GreaterThan(last);
-            filter = filter is null ? keyset : filter & keyset;
-        }
-        IReadOnlyList<SortKey> sorts = Sorts.Count == 0 ? [SortKey.Ascending("id")] : Sorts;
-        if (sorts.All(s => s.Field != "id"))
-            sorts = [.. sorts, SortKey.Ascending("id")]; // a unique tiebreak makes offset pages deterministic
+        if (after is not null)
+            filter = filter is null ? after : filter & after;
+        var sorts = EffectiveSorts;
         return QueryParameters.Build(new IndexQuery
         {
             Filter = filter,
             FilterForm = FilterForm,
-            SelectColumns = Columns.Count == 0 || Columns.Contains("id") ? Columns : ["id", .. Columns],
+            SelectColumns = Columns.Count == 0 ? Columns : [.. KeyColumns.Concat(Columns).Concat(sorts.Select(k => k.Field)).Distinct(StringComparer.Ordinal)],
             Sort = sorts,
             Start = start,
             Limit = limit,
             SkipTotalRows = skipTotal,
         });
     }
+
+    /// <summary>What a projection always carries: the id paging and changes use, the lock_version an update needs.</summary>
+    private static readonly string[] KeyColumns = ["id", "lock_version"];
 
     private string NameOf(Func<TFields, IWorkbooksField> field)
     {

@@ -84,8 +84,20 @@ public sealed partial class WorkbooksRecord
     {
         ArgumentNullException.ThrowIfNull(name);
         (_overrides ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[name] = value;
-        if (name == "id" && value.ValueKind == JsonValueKind.Number) Id = value.GetInt64();
-        else if (name == "lock_version" && value.ValueKind == JsonValueKind.Number) LockVersion = value.GetInt32();
+        if (name is "id" or "lock_version" && value.ValueKind is not JsonValueKind.Null)
+        {
+            long number = 0;
+            var valid = value.ValueKind switch
+            {
+                JsonValueKind.Number => value.TryGetInt64(out number),
+                JsonValueKind.String => long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number),
+                _ => false,
+            };
+            if (!valid || number < 0 || (name == "lock_version" && number > int.MaxValue))
+                throw new WorkbooksProtocolException($"The service sent {name} {value.GetRawText()}, which is not a valid {name}.");
+            if (name == "id") Id = number;
+            else LockVersion = (int)number;
+        }
     }
 
     /// <summary>
@@ -242,10 +254,18 @@ public sealed partial class WorkbooksRecord
                 var valueEnd = JsonScan.SkipValue(buffer, valueStart);
                 if (valueEnd < 0)
                     return false;
-                if (slot is RecordShape.IdSlot or RecordShape.LockVersionSlot && TryGetInteger(buffer[valueStart..valueEnd], out var number))
+                if (slot is RecordShape.IdSlot or RecordShape.LockVersionSlot)
                 {
-                    if (slot == RecordShape.IdSlot) id = number;
-                    else if (number is >= int.MinValue and <= int.MaxValue) lockVersion = (int)number;
+                    // Paging, delta sync and changes stand on these two: a value that is not one is a protocol error,
+                    // never 0 (which would restart keyset paging or send a false conflict).
+                    var json = buffer[valueStart..valueEnd];
+                    if (!json.SequenceEqual("null"u8))
+                    {
+                        if (!TryGetInteger(json, out var number) || (slot == RecordShape.LockVersionSlot && number > int.MaxValue))
+                            throw new WorkbooksProtocolException($"A record's {(slot == RecordShape.IdSlot ? "id" : "lock_version")} is {System.Text.Encoding.UTF8.GetString(json[..Math.Min(json.Length, 40)])}, not a {(slot == RecordShape.IdSlot ? "64-bit" : "32-bit")} whole number.");
+                        if (slot == RecordShape.IdSlot) id = number;
+                        else lockVersion = (int)number;
+                    }
                 }
                 if (slot >= 0)
                 {
@@ -313,7 +333,10 @@ public sealed partial class WorkbooksRecord
     {
         if (json[0] == (byte)'"')
             json = json[1..^1];
-        return Utf8Parser.TryParse(json, out value, out var used) && used == json.Length;
+        // Digits only: ids and versions are never signed, fractional or exponent-written.
+        value = 0;
+        return !json.IsEmpty && !json.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            && Utf8Parser.TryParse(json, out value, out var used) && used == json.Length;
     }
 
     /// <summary>Reads a record object when only a reader is at hand (the reader is on its StartObject and is left on

@@ -94,7 +94,7 @@ internal sealed class ServiceError
             }
             return TryParseElement(buffer.AsSpan(0, length));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or WorkbooksTransportException)
         {
             return TryParseElement(buffer.AsSpan(0, length));
         }

@@ -45,9 +45,9 @@ internal static class ErrorMapper
             while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
                 total += read;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or WorkbooksTransportException or WorkbooksProtocolException)
         {
-            // A truncated error body still tells its status.
+            // A truncated, stalled or corrupt error body still tells its status.
         }
         return buffer.AsSpan(0, total).ToArray();
     }

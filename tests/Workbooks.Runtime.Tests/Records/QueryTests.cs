@@ -102,7 +102,7 @@ public sealed class QueryTests : IAsyncLifetime
     public void ToStringShowsTheExactRequest()
     {
         var query = _session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).Select("name").Take(20);
-        Assert.Equal("crm/people.api?_start=0&_limit=20&_sort=id&_dir=ASC&_ff[]=person_last_name&_ft[]=bg&_fc[]=Go&_ff[]=refcode&_ft[]=ct&_fc[]=g%2Ch&_select_columns[]=id&_select_columns[]=name&__skip_total_rows=1",
+        Assert.Equal("crm/people.api?_start=0&_limit=20&_sort=id&_dir=ASC&_ff[]=person_last_name&_ft[]=bg&_fc[]=Go&_ff[]=refcode&_ft[]=ct&_fc[]=g%2Ch&_select_columns[]=id&_select_columns[]=lock_version&_select_columns[]=name&__skip_total_rows=1",
             query.ToString());
     }
 

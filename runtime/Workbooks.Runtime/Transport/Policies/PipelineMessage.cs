@@ -19,4 +19,22 @@ internal sealed class PipelineMessage(WorkbooksRequest request, Uri target)
     public string? Cookie { get; set; }
 
     public IEnumerable<KeyValuePair<string, string>> AllParameters => Request.Parameters.Concat(Extra);
+
+    /// <summary>
+    /// The deadline of the attempt whose response is being returned: it started with the attempt and ends
+    /// <see cref="WorkbooksOptions.Timeout"/> later, and the response body is read under it. Replacing it disposes the
+    /// previous attempt's.
+    /// </summary>
+    public CancellationTokenSource? Deadline
+    {
+        get => _deadline;
+        set
+        {
+            if (!ReferenceEquals(_deadline, value))
+                _deadline?.Dispose();
+            _deadline = value;
+        }
+    }
+
+    private CancellationTokenSource? _deadline;
 }

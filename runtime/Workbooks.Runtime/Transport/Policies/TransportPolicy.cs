@@ -15,16 +15,19 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         using var activity = WorkbooksPipeline.ActivitySource.StartActivity("Workbooks " + message.Request, ActivityKind.Client);
         activity?.SetTag("http.request.method", request.Method.Method);
         activity?.SetTag("url.path", message.Target.AbsolutePath);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
+        // One deadline for the whole response: the headers here, the body where it is read (ResponseBody).
+        var deadline = new CancellationTokenSource(options.Timeout, options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            message.Deadline = deadline;
             return response;
         }
         catch (Exception e)
         {
+            deadline.Dispose();
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }

@@ -41,16 +41,27 @@ internal sealed class WorkbooksPipeline
     public async Task<WorkbooksResponse> SendRawAsync(WorkbooksRequest request, CancellationToken cancellationToken)
     {
         var message = new PipelineMessage(request, new Uri(_options.Service!, request.Path));
-        var response = await _head.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _head.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            message.Deadline = null;
+            throw;
+        }
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             if (response.Content.Headers.ContentEncoding.Contains("gzip", StringComparer.OrdinalIgnoreCase))
                 stream = new GZipStream(stream, CompressionMode.Decompress);
-            return new WorkbooksResponse(response, stream, request);
+            // The body owns the attempt's deadline from here (disposing the response disposes it).
+            return new WorkbooksResponse(response, new ResponseBody(stream, request, message.Deadline, _options.Timeout), request);
         }
         catch
         {
+            message.Deadline = null;
             response.Dispose();
             throw;
         }
