@@ -70,14 +70,30 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyList<K
     public IReadOnlyList<string> ParameterValues(string name) => Parameters.Where(p => p.Key == name).Select(p => p.Value).ToArray();
 }
 
-/// <summary>Concurrent inserts and deletes applied while a client pages, to test paging that must not skip or repeat.</summary>
+/// <summary>
+/// Concurrent inserts, updates and deletes applied after each index request of a type (as another user's work would
+/// land between a client's pages), to test paging and delta sync that must not skip or repeat.
+/// </summary>
 /// <param name="ControllerPath">The record type that changes, e.g. <c>crm/people</c>.</param>
 /// <param name="InsertsPerRequest">Records inserted after each index request of that type.</param>
 /// <param name="DeletesPerRequest">Records soft-deleted after each index request (chosen deterministically among live ones).</param>
 public sealed record ConcurrentChurn(string ControllerPath, int InsertsPerRequest, int DeletesPerRequest)
 {
-    /// <summary>Seed of the choice of deleted records.</summary>
+    /// <summary>Seed of the choice of deleted and updated records and of the values written.</summary>
     public int Seed { get; init; } = 7;
+
+    /// <summary>Live records updated after each index request (chosen deterministically).</summary>
+    public int UpdatesPerRequest { get; init; }
+
+    /// <summary>How many times each chosen record is changed, one after another: several versions within one second.</summary>
+    public int ChangesPerUpdate { get; init; } = 1;
+
+    /// <summary>
+    /// Values to write, by field: each insert and each change sets every listed field to one of its values (wire text;
+    /// null clears it). Lets churn move records in a sort order, create ties and blanks. Null: inserts set a name only,
+    /// updates set a new name.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string?>>? Values { get; init; }
 }
 
 /// <summary>Control knobs of a running emulator. Thread-safe.</summary>

@@ -400,10 +400,28 @@ internal sealed class WorkbooksService
             return;
         var random = new Random(churn.Seed + (int)(database.ChangeRequestCount % 1000) + Control.Requests.Count);
         var ids = database.Ids(type.ControllerPath);
+        Dictionary<string, string?> Values()
+        {
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            if (churn.Values is { } pool)
+            {
+                foreach (var (field, choices) in pool)
+                    values[field] = choices[random.Next(choices.Count)];
+            }
+            if (!values.ContainsKey("name"))
+                values["name"] = string.Create(CultureInfo.InvariantCulture, $"Churned {type.HumanName} {random.Next()}");
+            return values;
+        }
         for (var i = 0; i < churn.DeletesPerRequest && ids.Count > 0; i++)
             database.Delete(type.ControllerPath, ids[random.Next(ids.Count)]);
+        for (var i = 0; i < churn.UpdatesPerRequest && ids.Count > 0; i++)
+        {
+            var id = ids[random.Next(ids.Count)];
+            for (var c = 0; c < churn.ChangesPerUpdate; c++)
+                database.Update(type.ControllerPath, id, Values());
+        }
         for (var i = 0; i < churn.InsertsPerRequest; i++)
-            database.Insert(type.ControllerPath, new Dictionary<string, string?> { ["name"] = string.Create(CultureInfo.InvariantCulture, $"Churned {type.HumanName} {random.Next()}") });
+            database.Insert(type.ControllerPath, Values());
     }
 
     private AuthResult Authenticate(HttpContext context, RequestParameters p)

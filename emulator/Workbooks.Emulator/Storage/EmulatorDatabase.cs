@@ -61,6 +61,13 @@ public sealed class EmulatorDatabase
             return Store(controllerPath).Rows.Where(r => !r.IsDeleted).Select(r => r.Id).ToArray();
     }
 
+    /// <summary>The ids of every record of a type, soft-deleted ones included, ascending.</summary>
+    public IReadOnlyList<long> AllIds(string controllerPath)
+    {
+        lock (Gate)
+            return Store(controllerPath).Rows.Select(r => r.Id).ToArray();
+    }
+
     /// <summary>A record's values in wire form (as the index API would render them), or null when it does not exist.</summary>
     public IReadOnlyDictionary<string, string?>? Get(string controllerPath, long id)
     {

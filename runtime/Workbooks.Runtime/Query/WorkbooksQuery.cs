@@ -190,32 +190,62 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// last record read, in the query's order (keyset paging): records inserted, deleted or changed meanwhile are
     /// neither skipped nor repeated unless their sort values move them across what was already read.
     /// </summary>
-    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        PagesAsync(this, cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="query"/> page by page, each page after the last record read. A page whose body is cut
+    /// short or stalls (a transport failure of an idempotent read) is read again from after its last record read, at
+    /// most <see cref="WorkbooksOptions.MaxRetries"/> times in all: nothing is skipped and nothing repeated.
+    /// </summary>
+    private async IAsyncEnumerable<T> PagesAsync(WorkbooksQuery<T, TFields> query, [EnumeratorCancellation] CancellationToken cancellationToken, Action<WorkbooksResponse>? onPage = null)
     {
-        var remaining = TakeCount ?? int.MaxValue;
-        var sorts = EffectiveSorts;
+        var remaining = query.TakeCount ?? int.MaxValue;
+        var sorts = query.EffectiveSorts;
         WorkbooksRecord? last = null;
-        var start = SkipCount;
+        var start = query.SkipCount;
+        var resumes = 0;
         while (remaining > 0)
         {
-            var limit = Math.Min(PageSizeValue, remaining);
-            var after = OffsetPaging || last is null ? null : Keyset.After(sorts, last);
+            var limit = Math.Min(query.PageSizeValue, remaining);
+            var keyset = !query.OffsetPaging && last is not null;
             var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
-                .AddRange(BuildParameters(limit, after, OffsetPaging || last is null ? start : 0, skipTotal: true));
+                .AddRange(query.BuildParameters(limit, keyset ? Keyset.After(sorts, last!) : null, keyset ? 0 : start, skipTotal: true));
             var count = 0;
+            var cut = false;
             using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
-                await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
+                onPage?.Invoke(response);
+                var records = IndexPageReader.Read(response.Content, RecordReader).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    count++;
-                    last = RecordReader.RecordOf(record);
-                    yield return record;
+                    while (true)
+                    {
+                        try
+                        {
+                            if (!await records.MoveNextAsync().ConfigureAwait(false))
+                                break;
+                        }
+                        catch (WorkbooksTransportException e) when (!e.OutcomeUnknown && !query.OffsetPaging && resumes < Session.Options.MaxRetries)
+                        {
+                            cut = true;
+                            resumes++;
+                            break;
+                        }
+                        count++;
+                        last = RecordReader.RecordOf(records.Current);
+                        yield return records.Current;
+                    }
+                }
+                finally
+                {
+                    await records.DisposeAsync().ConfigureAwait(false);
                 }
             }
             remaining -= count;
-            if (count < limit)
-                yield break;
             start += count;
+            if (!cut && count < limit)
+                yield break;
         }
     }
 
@@ -234,13 +264,16 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// The guide's "Deltas" technique, exactly once per record version: every record added, changed or deleted since
     /// <paramref name="cursor"/> (this query's filter applies), ordered by updated_at then id. A record changed again
     /// after it was read comes again, with its new version, even within the same second; a version already read is
-    /// not read twice. The cursor moves as records are read: save <see cref="DeltaCursor.Current"/> after processing
-    /// them, and resume from it later.
+    /// not read twice; a deletion is a version too. The cursor moves as records are read: save
+    /// <see cref="DeltaCursor.Current"/> after processing them, and resume from it later.
     /// </summary>
     /// <remarks>
-    /// The service stamps updated_at to the second, so the cursor keeps the latest second read and the id and
-    /// lock_version of each record read in that second (a handful): the next sync reads that second again and skips
-    /// only the versions it has seen. Within a sync, pages continue after the last record by (updated_at, id).
+    /// The service stamps updated_at to the second, and other users' changes made while a sync reads are stamped with
+    /// the time they are made, possibly behind the position the sync has reached. So the cursor's horizon is the
+    /// earlier of the last updated_at read and the service's clock (its <c>Date</c> header, less
+    /// <see cref="DeltaPosition.SafetyMargin"/>) when the sync began: every version stamped before the horizon has been
+    /// read, and the cursor lists the versions (id and lock_version) it has read at or after it, a few seconds' worth.
+    /// The next sync reads from the horizon and skips only those versions.
     /// </remarks>
     /// <exception cref="WorkbooksProtocolException">A record came without an updated_at (delta sync would stand still).</exception>
     public async IAsyncEnumerable<T> ChangesSinceAsync(DeltaCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -259,30 +292,16 @@ public class WorkbooksQuery<T, TFields> where T : class
         if (start.UpdatedAt is { } since)
             query = query.Where(WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since));
         var seen = start.Seen.ToDictionary(v => v.Id, v => v.LockVersion);
-        var sorts = query.EffectiveSorts;
-        WorkbooksRecord? last = null;
-        while (true)
+        DateTimeOffset? began = null;
+        await foreach (var record in PagesAsync(query, cancellationToken, response => began ??= response.ServerDate - DeltaPosition.SafetyMargin).ConfigureAwait(false))
         {
-            var after = last is null ? null : Keyset.After(sorts, last);
-            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath).AddRange(query.BuildParameters(PageSizeValue, after, 0, skipTotal: true));
-            var count = 0;
-            using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
-            {
-                await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    count++;
-                    var raw = last = RecordReader.RecordOf(record);
-                    var at = raw.GetDateTime("updated_at")
-                        ?? throw new WorkbooksProtocolException($"{ControllerPath} record {raw.Id} came without an updated_at: a delta sync cannot place it.");
-                    // Only the cursor's own second can hold versions already read (later seconds are new to it).
-                    if (at == start.UpdatedAt && seen.TryGetValue(raw.Id, out var version) && version == raw.LockVersion)
-                        continue;
-                    cursor.Advance(at, raw.Id, raw.LockVersion);
-                    yield return record;
-                }
-            }
-            if (count < PageSizeValue)
-                yield break;
+            var raw = RecordReader.RecordOf(record);
+            var at = raw.GetDateTime("updated_at")
+                ?? throw new WorkbooksProtocolException($"{ControllerPath} record {raw.Id} came without an updated_at: a delta sync cannot place it.");
+            var known = seen.TryGetValue(raw.Id, out var version) && version == raw.LockVersion;
+            cursor.Advance(at, raw.Id, raw.LockVersion, began);
+            if (!known)
+                yield return record;
         }
     }
 
