@@ -29,6 +29,9 @@ public enum EmulatorFaultKind
     StallBody,
     /// <summary>Process the request and answer with a gzip body that is corrupt in the middle (when the client asked for gzip).</summary>
     CorruptGzip,
+    /// <summary>Answer 302 to <see cref="EmulatorFault.Location"/> without processing (a misconfigured proxy, a moved
+    /// service): what a client does with its credentials then is the test.</summary>
+    Redirect,
 }
 
 /// <summary>A fault to inject into matching requests.</summary>
@@ -41,6 +44,9 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
     /// <summary>The delay of <see cref="EmulatorFaultKind.Slow"/>, <see cref="EmulatorFaultKind.LateDelivery"/>,
     /// <see cref="EmulatorFaultKind.StallBody"/> or of the delaying URL.</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Where a <see cref="EmulatorFaultKind.Redirect"/> points (absolute, e.g. another server's URL).</summary>
+    public string? Location { get; init; }
 
     /// <summary>Only requests whose path contains this text match (null: any request but login/logout).</summary>
     public string? PathContains { get; init; }

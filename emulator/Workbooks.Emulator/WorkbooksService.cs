@@ -199,7 +199,7 @@ internal sealed class WorkbooksService
 
         // Faults that stop a request before it is processed.
         var fault = Control.TakeFault(method, path, k => k is EmulatorFaultKind.ServerError or EmulatorFaultKind.DelayingRedirect
-            or EmulatorFaultKind.DropConnection or EmulatorFaultKind.ExpireSession or EmulatorFaultKind.LateDelivery);
+            or EmulatorFaultKind.DropConnection or EmulatorFaultKind.ExpireSession or EmulatorFaultKind.LateDelivery or EmulatorFaultKind.Redirect);
         switch (fault?.Kind)
         {
             case EmulatorFaultKind.ServerError:
@@ -210,6 +210,9 @@ internal sealed class WorkbooksService
                 return;
             case EmulatorFaultKind.DropConnection:
                 context.Abort();
+                return;
+            case EmulatorFaultKind.Redirect:
+                await ResponseWriter.RedirectAsync(context, fault.Location ?? "/", style).ConfigureAwait(false);
                 return;
             case EmulatorFaultKind.ExpireSession:
                 if (context.Request.Cookies.TryGetValue("Workbooks-Session", out var expiring))

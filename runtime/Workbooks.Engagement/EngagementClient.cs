@@ -103,14 +103,16 @@ public sealed class EngagementClient : IDisposable
         {
             try
             {
-                using var response = await SendAsync(
-                    () => new HttpRequestMessage(HttpMethod.Post, Endpoint("api/workbooks"))
-                    {
-                        Content = JsonContent.Create(body, EngagementJsonContext.Default.CreateWorkbookRequest),
-                    },
-                    _createLimiter, cancellationToken).ConfigureAwait(false);
-                var status = await ReadStatusAsync(response, null, cancellationToken).ConfigureAwait(false);
-                return status;
+                return await ExchangeAsync("POST api/workbooks", async ct =>
+                {
+                    using var response = await SendAsync(
+                        () => new HttpRequestMessage(HttpMethod.Post, Endpoint("api/workbooks"))
+                        {
+                            Content = JsonContent.Create(body, EngagementJsonContext.Default.CreateWorkbookRequest),
+                        },
+                        _createLimiter, ct).ConfigureAwait(false);
+                    return await ReadStatusAsync(response, null, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
             }
             catch (EngagementTaskBlockedException) when (_options.BlockedTaskMaxWait > TimeSpan.Zero
                 && _options.TimeProvider.GetElapsedTime(blockedSince) + _options.BlockedTaskRetryInterval <= _options.BlockedTaskMaxWait)
@@ -128,10 +130,13 @@ public sealed class EngagementClient : IDisposable
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Get, Endpoint($"api/tasks/{Uri.EscapeDataString(taskId)}/status")),
-            _statusLimiter, cancellationToken).ConfigureAwait(false);
-        return await ReadStatusAsync(response, taskId, cancellationToken).ConfigureAwait(false);
+        return await ExchangeAsync($"GET api/tasks/{taskId}/status", async ct =>
+        {
+            using var response = await SendAsync(
+                () => new HttpRequestMessage(HttpMethod.Get, Endpoint($"api/tasks/{Uri.EscapeDataString(taskId)}/status")),
+                _statusLimiter, ct).ConfigureAwait(false);
+            return await ReadStatusAsync(response, taskId, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Polls the task's status with a growing interval (within the 60 requests/minute limit) until it completes.</summary>
@@ -253,18 +258,16 @@ public sealed class EngagementClient : IDisposable
         for (var page = 1; ; page++)
         {
             var uri = Endpoint(string.Create(CultureInfo.InvariantCulture, $"{path}?page={page}&page_size={pageSize}"));
-            List<T> items;
-            long? total;
-            int? totalPages;
-            using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), null, cancellationToken, workbookId).ConfigureAwait(false))
+            var (items, total, totalPages) = await ExchangeAsync("GET " + uri.PathAndQuery, async ct =>
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), null, ct, workbookId).ConfigureAwait(false);
+                var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-                    (items, total, totalPages) = ParsePage(document.RootElement, create, uri);
+                    using var document = await JsonDocument.ParseAsync(stream, default, ct).ConfigureAwait(false);
+                    return ParsePage(document.RootElement, create, uri);
                 }
-            }
+            }, cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
                 yield return item;
@@ -350,6 +353,37 @@ public sealed class EngagementClient : IDisposable
             : null;
 
     private Uri Endpoint(string relative) => new(_options.BaseAddress, relative);
+
+    /// <summary>
+    /// One exchange (request and whole answer) under <see cref="EngagementClientOptions.RequestTimeout"/>; what goes
+    /// wrong on the way becomes an <see cref="EngagementException"/> with the cause inside: a connection that cannot be
+    /// opened or breaks, a body cut short or stalled, an answer that is not the JSON it should be.
+    /// </summary>
+    private async Task<TResult> ExchangeAsync<TResult>(string what, Func<CancellationToken, Task<TResult>> exchange, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            return await exchange(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngagementException($"{what} did not finish within {_options.RequestTimeout.TotalSeconds:0.###} s (RequestTimeout covers the whole answer).", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new EngagementException($"{what} failed: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new EngagementException($"{what}: the answer was cut short ({e.Message}).", e);
+        }
+        catch (JsonException e)
+        {
+            throw new EngagementException($"{what}: the answer is not valid JSON ({e.Message}).", e);
+        }
+    }
 
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, RateLimiter? limiter, CancellationToken cancellationToken, string? workbookId = null)
     {

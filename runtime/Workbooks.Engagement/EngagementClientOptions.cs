@@ -68,11 +68,17 @@ public sealed class EngagementClientOptions
     /// <summary>How long workbook data is kept after completion (documented: 12 hours).</summary>
     public TimeSpan WorkbookLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>How long one request may take, its whole answer included (a body that stalls after the headers ends in
+    /// an <see cref="EngagementException"/>, never a read that hangs).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
     /// <summary>Skips the client-side post URL check (for URL formats the service accepts but the documentation does not list).</summary>
     public bool SkipPostUrlValidation { get; set; }
 
     internal EngagementClientOptions ValidatedCopy()
     {
+        if (RequestTimeout <= TimeSpan.Zero)
+            throw new ArgumentException("RequestTimeout must be positive.", nameof(RequestTimeout));
         var baseAddress = BaseAddress ?? throw new ArgumentException("BaseAddress is required.", nameof(BaseAddress));
         if (!baseAddress.IsAbsoluteUri)
             throw new ArgumentException($"BaseAddress '{baseAddress}' must be absolute.", nameof(BaseAddress));

@@ -127,13 +127,14 @@ public sealed partial class WorkbooksSession
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         using var doc = await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
         var root = doc.RootElement;
-        if (!root.TryGetProperty("success", out var success) || !success.GetBoolean()
-            || !root.TryGetProperty("affected_objects", out var affected) || affected.GetArrayLength() != 1)
+        // Tolerant reads (the service writes booleans and numbers as strings too): anything else is a protocol error.
+        if (root.ValueKind != JsonValueKind.Object || ResponseJson.GetBoolean(root, "success") != true
+            || !ResponseJson.TryGet(root, "affected_objects", out var affected) || affected.ValueKind != JsonValueKind.Array || affected.GetArrayLength() != 1)
             throw new WorkbooksException($"The upload of '{fileName}' was not accepted: {root}", response.Status, null, request.ToString());
         var created = affected[0];
-        foreach (var key in new[] { "upload_file_id", "upload_file[id]" })
-            if (created.TryGetProperty(key, out var id) && id.ValueKind == JsonValueKind.Number)
-                return id.GetInt64();
+        foreach (var key in UploadFileIdKeys)
+            if (ResponseJson.GetInt64(created, key) is { } id)
+                return id;
         throw new WorkbooksProtocolException("The upload's affected object does not name the upload file (upload_file_id).");
     }
 
@@ -152,8 +153,12 @@ public sealed partial class WorkbooksSession
         using var doc = await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
         if (!doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             throw new WorkbooksProtocolException("The picklist data response has no data array.");
-        return data.EnumerateArray().Select(e => new PicklistEntry(e.GetProperty("id").GetInt64(), e.GetProperty("value").GetString() ?? "")).ToArray();
+        return data.EnumerateArray().Select(e => new PicklistEntry(
+            ResponseJson.GetInt64(e, "id") ?? throw new WorkbooksProtocolException($"A picklist entry came without a whole-number id: {e.GetRawText()}"),
+            ResponseJson.GetString(e, "value") ?? "")).ToArray();
     }
+
+    private static readonly string[] UploadFileIdKeys = ["upload_file_id", "upload_file[id]"];
 
     private static async Task<JsonDocument> ParseJsonAsync(WorkbooksResponse response, CancellationToken cancellationToken)
     {

@@ -62,8 +62,14 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
         return ConnectCoreAsync(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, options, cancellationToken);
     }
 
-    /// <summary>Connects over the caller's client. Its handler must not follow redirects automatically
-    /// (<c>AllowAutoRedirect = false</c>): .NET turns a redirected PUT into a GET, which would lose a change.</summary>
+    /// <summary>
+    /// Connects over the caller's client. Its handler must not follow redirects automatically
+    /// (<c>AllowAutoRedirect = false</c>): a handler that follows them would carry the session cookie to wherever a
+    /// redirect points, and .NET turns a redirected PUT into a GET, which would lose a change. Before anything secret is
+    /// sent, a probe asks the service for the redirect it gives an unknown session (the guide's 302 to the login page);
+    /// a client that followed it is refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">The client follows redirects on its own.</exception>
     public static Task<WorkbooksSession> ConnectAsync(WorkbooksOptions options, HttpClient httpClient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -84,6 +90,8 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
         var session = new WorkbooksSession(httpClient, ownsClient, options.CloneFrozen());
         try
         {
+            if (!ownsClient)
+                await RefuseClientsThatFollowRedirectsAsync(httpClient, session._options, cancellationToken).ConfigureAwait(false);
             if (session._options.Authentication == WorkbooksAuthentication.Session)
             {
                 await session.LoginAsync(reconnectId: session._options.SessionId, cancellationToken).ConfigureAwait(false);
@@ -95,6 +103,39 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
         {
             if (ownsClient) httpClient.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the service, with a made-up session cookie and no credential, for a record list: the service redirects an
+    /// unknown session to its login page. If the answer comes from anywhere but the URL asked, the client followed the
+    /// redirect by itself, and would follow one to another origin with the real cookie: refuse it. A service that does
+    /// not redirect tells nothing, and the transport checks every answer as well.
+    /// </summary>
+    private static async Task RefuseClientsThatFollowRedirectsAsync(HttpClient httpClient, WorkbooksOptions options, CancellationToken cancellationToken)
+    {
+        var probe = new Uri(options.Service!, "crm/people.api?_start=0&_limit=1");
+        using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+        request.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        request.Headers.TryAddWithoutValidation("Cookie", Protocol.SessionCookie + "=not-a-session");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new WorkbooksTransportException($"The service at {options.Service} could not be reached: {e.Message}", "GET crm/people.api", outcomeUnknown: false, e);
+        }
+        using (response)
+        {
+            if (response.RequestMessage?.RequestUri is { } answered && answered != probe)
+                throw new ArgumentException(
+                    $"This HttpClient follows redirects by itself (asked {probe.AbsolutePath}, answered from {answered.AbsolutePath}): it would carry the session cookie to wherever a redirect points. "
+                    + "Create its handler with AllowAutoRedirect = false (SocketsHttpHandler or HttpClientHandler); the session follows the service's redirects itself, to its own origin only.",
+                    nameof(httpClient));
         }
     }
 

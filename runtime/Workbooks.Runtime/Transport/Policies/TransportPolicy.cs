@@ -22,6 +22,14 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         {
             var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            if (response.RequestMessage?.RequestUri is { } answered && answered != request.RequestUri && !Redirects.IsServiceOrigin(answered, options.Service!))
+            {
+                // The caller's handler followed a redirect by itself, off the service (the connect-time probe could not
+                // tell). Stop here: the answer is not the service's, and no further request goes through this client.
+                response.Dispose();
+                throw new WorkbooksException($"{message.Request} was answered from another origin ({answered.GetLeftPart(UriPartial.Authority)}): the HttpClient follows redirects by itself. Create its handler with AllowAutoRedirect = false.",
+                    System.Net.HttpStatusCode.Found, null, message.Request.ToString());
+            }
             message.Deadline = deadline;
             return response;
         }
