@@ -29,6 +29,9 @@ public enum EmulatorFaultKind
     StallBody,
     /// <summary>Process the request and answer with a gzip body that is corrupt in the middle (when the client asked for gzip).</summary>
     CorruptGzip,
+    /// <summary>Process the request, then answer 200 with a body that is not valid JSON: arrays nested deeper than JSON
+    /// readers accept, never closed.</summary>
+    MalformedJson,
     /// <summary>Answer 302 to <see cref="EmulatorFault.Location"/> without processing (a misconfigured proxy, a moved
     /// service): what a client does with its credentials then is the test.</summary>
     Redirect,

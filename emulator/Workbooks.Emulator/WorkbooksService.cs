@@ -266,7 +266,7 @@ internal sealed class WorkbooksService
 
         // Faults that let the request be processed and then spoil the answer.
         var late = Control.TakeFault(method, path, k => k is EmulatorFaultKind.Slow or EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.DropConnectionAfterProcessing
-            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip);
+            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip or EmulatorFaultKind.MalformedJson);
         switch (late?.Kind)
         {
             case EmulatorFaultKind.Slow: style.SlowBy = late.Delay; break;
@@ -275,6 +275,7 @@ internal sealed class WorkbooksService
             case EmulatorFaultKind.ServerErrorAfterProcessing: style.ErrorAfterProcessing = late.StatusCode; break;
             case EmulatorFaultKind.StallBody: style.StallFor = late.Delay; break;
             case EmulatorFaultKind.CorruptGzip: style.CorruptGzip = true; break;
+            case EmulatorFaultKind.MalformedJson: style.MalformedJson = true; break;
         }
 
         await DispatchAsync(context, route, extension, call, style).ConfigureAwait(false);

@@ -145,6 +145,7 @@ public sealed class EngagementClientOptions
             ContactsPageSize = ContactsPageSize,
             WorkbookLifetime = WorkbookLifetime,
             SkipPostUrlValidation = SkipPostUrlValidation,
+            RequestTimeout = RequestTimeout,
         };
     }
 

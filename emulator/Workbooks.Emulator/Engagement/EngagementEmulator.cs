@@ -61,6 +61,53 @@ public sealed partial class EngagementEmulator
         }
     }
 
+    /// <summary>
+    /// Injects a fault into the next matching request(s) (<see cref="EmulatorFault.PathContains"/>,
+    /// <see cref="EmulatorFault.Method"/>, <see cref="EmulatorFault.Skip"/> and <see cref="EmulatorFault.Times"/> as for the
+    /// CRM API). Supported here: <see cref="EmulatorFaultKind.TruncateResponse"/>, <see cref="EmulatorFaultKind.StallBody"/>,
+    /// <see cref="EmulatorFaultKind.DropConnection"/> and <see cref="EmulatorFaultKind.MalformedJson"/>.
+    /// </summary>
+    public void Inject(EmulatorFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (fault.Kind is not (EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.StallBody or EmulatorFaultKind.DropConnection or EmulatorFaultKind.MalformedJson))
+            throw new ArgumentException($"The engagement API emulator does not inject {fault.Kind}.", nameof(fault));
+        lock (_lock)
+            _faults.Add(new FaultState(fault));
+    }
+
+    private sealed class FaultState(EmulatorFault fault)
+    {
+        public EmulatorFault Fault { get; } = fault;
+        public int Skipped { get; set; }
+        public int Used { get; set; }
+    }
+
+    private readonly List<FaultState> _faults = [];
+
+    private EmulatorFault? TakeFault(string method, string path)
+    {
+        lock (_lock)
+        {
+            foreach (var state in _faults)
+            {
+                var f = state.Fault;
+                if ((f.Method is not null && !string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
+                    || (f.PathContains is not null && !path.Contains(f.PathContains, StringComparison.Ordinal)))
+                    continue;
+                if (state.Skipped < f.Skip)
+                {
+                    state.Skipped++;
+                    continue;
+                }
+                if (++state.Used >= f.Times)
+                    _faults.Remove(state);
+                return f;
+            }
+            return null;
+        }
+    }
+
     /// <summary>Forgets the recorded <see cref="Requests"/>.</summary>
     public void ClearRequests()
     {
@@ -96,7 +143,30 @@ public sealed partial class EngagementEmulator
         context.Response.ContentType = "application/json";
         if (reply.RetryAfterSeconds is { } retryAfter)
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await context.Response.Body.WriteAsync(reply.Body).ConfigureAwait(false);
+        var body = reply.Body;
+        switch (TakeFault(context.Request.Method, path))
+        {
+            case { Kind: EmulatorFaultKind.DropConnection }:
+                context.Abort();
+                return true;
+            case { Kind: EmulatorFaultKind.MalformedJson }:
+                body = Http.ResponseStyle.MalformedJsonBody;
+                break;
+            case { Kind: EmulatorFaultKind.TruncateResponse } when body.Length > 1:
+                context.Response.ContentLength = body.Length;
+                await context.Response.Body.WriteAsync(body[..(body.Length / 2)]).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync().ConfigureAwait(false);
+                context.Abort();
+                return true;
+            case { Kind: EmulatorFaultKind.StallBody } stall when body.Length > 1:
+                context.Response.ContentLength = body.Length;
+                await context.Response.Body.WriteAsync(body[..(body.Length / 2)]).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync().ConfigureAwait(false);
+                await Task.Delay(stall.Delay, context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(body[(body.Length / 2)..]).ConfigureAwait(false);
+                return true;
+        }
+        await context.Response.Body.WriteAsync(body).ConfigureAwait(false);
         return true;
     }
 

@@ -22,6 +22,10 @@ internal sealed class ResponseStyle
     public int? ErrorAfterProcessing { get; set; }
     public TimeSpan StallFor { get; set; }
     public bool CorruptGzip { get; set; }
+    public bool MalformedJson { get; set; }
+
+    /// <summary>The body of a <c>MalformedJson</c> fault: arrays nested deeper than readers allow, never closed.</summary>
+    internal static byte[] MalformedJsonBody { get; } = Encoding.UTF8.GetBytes("{\"data\":" + new string('[', 300));
 }
 
 /// <summary>Writes JSON (and other) bodies with the service's headers, compression, JSONP and injected faults.</summary>
@@ -57,6 +61,8 @@ internal static class ResponseWriter
             context.Abort();
             return;
         }
+        if (style.MalformedJson)
+            bytes = ResponseStyle.MalformedJsonBody;
         if (style.ErrorAfterProcessing is { } errorStatus)
         {
             // The work is done (and committed); the answer says otherwise, as a proxy or a crash after the commit would.
