@@ -16,11 +16,14 @@ public sealed class ChangeSetGuaranteeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 10, OrganisationCount = 10, OtherRecordCount = 1 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions
-        {
-            Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true, Timeout = TimeSpan.FromMilliseconds(700),
-        });
+        _session = await ConnectAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>A session; the late-delivery tests use one whose timeout is shorter than the delivery delay.</summary>
+    private Task<WorkbooksSession> ConnectAsync(TimeSpan timeout) => WorkbooksSession.ConnectAsync(new WorkbooksOptions
+    {
+        Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true, Timeout = timeout,
+    });
 
     public async Task DisposeAsync()
     {
@@ -53,8 +56,10 @@ public sealed class ChangeSetGuaranteeTests : IAsyncLifetime
     [Fact]
     public async Task CreatesDeliveredAfterTheClientTimedOutAreFoundAndNeverDuplicated()
     {
-        var changes = Creates(50, "late");
-        var records = changes;
+        await using var impatient = await ConnectAsync(TimeSpan.FromMilliseconds(700));
+        var changes = impatient.Changes(Path);
+        for (var i = 0; i < 50; i++)
+            changes.Create(New($"late {i} Ltd", $"late-{i}"));
         _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.LateDelivery) { PathContains = Path, Method = "PUT", Delay = TimeSpan.FromMilliseconds(1500) });
         var before = Puts();
 
@@ -77,7 +82,8 @@ public sealed class ChangeSetGuaranteeTests : IAsyncLifetime
     [Fact]
     public async Task ACreateNotYetDeliveredWhenTheGracePeriodEndsIsUnknownAndCanBeSettledLater()
     {
-        var changes = _session.Changes(Path);
+        await using var impatient = await ConnectAsync(TimeSpan.FromMilliseconds(700));
+        var changes = impatient.Changes(Path);
         var record = changes.Create(New("Settled Later Ltd", "settle-1"));
         _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.LateDelivery) { PathContains = Path, Method = "PUT", Delay = TimeSpan.FromMilliseconds(2000) });
 
