@@ -135,14 +135,16 @@ internal static class ChangeSetEncoder
             var distinctIds = DistinctIds(ops);
 
             var width = columns.WireKeys.Length;
-            var filterPairs = (distinctIds.Count > 1 ? 1 : 0) + distinctIds.Count * 3;
-            // Sized once for the whole body: no growth for the thousands of pairs of a batch.
-            var result = new List<KeyValuePair<string, string>>(filterPairs + ops.Length * (width + 3));
-            FilterEncoding.AppendIdFilter(result, new IdTexts(idTexts, distinctIds));
-            var at = result.Count;
-            // Filled through a span: no per-Add checks.
-            CollectionsMarshal.SetCount(result, at + ops.Length * (width + 3));
+            var filterPairs = FilterEncoding.IdFilterLength(distinctIds.Count);
+            var result = new List<KeyValuePair<string, string>>();
+            // Sized once and filled through a span: no growth, no per-Add checks for the thousands of pairs of a batch.
+            CollectionsMarshal.SetCount(result, filterPairs + ops.Length * (width + 3));
             var pairs = CollectionsMarshal.AsSpan(result);
+            var distinctTexts = ArrayPool<string>.Shared.Rent(Math.Max(distinctIds.Count, 1));
+            for (var i = 0; i < distinctIds.Count; i++) distinctTexts[i] = idTexts[distinctIds[i]];
+            FilterEncoding.WriteIdFilter(pairs, distinctTexts.AsSpan(0, distinctIds.Count));
+            ArrayPool<string>.Shared.Return(distinctTexts, clearArray: true);
+            var at = filterPairs;
 
             // slots[rank] = the index of the object's field in that column, or -1.
             slots = ArrayPool<int>.Shared.Rent(Math.Max(width, 1));
@@ -393,18 +395,4 @@ internal static class ChangeSetEncoder
                 throw new ArgumentOutOfRangeException(nameof(op), op.Kind, "Not a change kind.");
         }
     }
-}
-
-/// <summary>The distinct ids' texts, as a read-only collection over the encoder's arrays (no copy).</summary>
-internal readonly struct IdTexts(string[] texts, List<int> indexes) : IReadOnlyCollection<string>
-{
-    public int Count => indexes.Count;
-
-    public IEnumerator<string> GetEnumerator()
-    {
-        foreach (var i in indexes)
-            yield return texts[i];
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

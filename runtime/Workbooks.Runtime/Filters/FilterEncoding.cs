@@ -132,9 +132,27 @@ internal static class FilterEncoding
     /// </summary>
     internal static void AppendIdFilter(ICollection<KeyValuePair<string, string>> target, IReadOnlyCollection<string> ids)
     {
-        if (ids.Count > 1) target.Add(new(Protocol.FilterMode, "or"));
+        var pairs = new KeyValuePair<string, string>[IdFilterLength(ids.Count)];
+        WriteIdFilter(pairs, [.. ids]);
+        foreach (var pair in pairs)
+            target.Add(pair);
+    }
+
+    /// <summary>How many parameters the id filter of <paramref name="count"/> distinct ids takes.</summary>
+    internal static int IdFilterLength(int count) => (count > 1 ? 1 : 0) + count * 3;
+
+    /// <summary>Writes the id filter into <paramref name="target"/> (<see cref="IdFilterLength"/> long): the change-set
+    /// encoder fills a pre-sized body through a span, without a collection per call.</summary>
+    internal static void WriteIdFilter(Span<KeyValuePair<string, string>> target, ReadOnlySpan<string> ids)
+    {
+        var at = 0;
+        if (ids.Length > 1) target[at++] = new(Protocol.FilterMode, "or");
         foreach (var id in ids)
-            AppendTriple(target, "id", "eq", id);
+        {
+            target[at++] = new(Protocol.FilterField, "id");
+            target[at++] = new(Protocol.FilterType, "eq");
+            target[at++] = new(Protocol.FilterCriteria, id);
+        }
     }
 
     /// <summary>
