@@ -98,7 +98,7 @@ try
     var cursor = new DeltaCursor(DeltaPosition.Since(DateTimeOffset.UtcNow.AddMinutes(-1)));
     Table(["Id", "Name", "Deleted"],
         await ToRowsAsync(crm.Organisations.ChangesSinceAsync(cursor), o => [o.Id.ToString(), o.Name ?? "", (o.IsDeleted ?? false) ? "yes" : ""]));
-    Console.WriteLine($"   cursor now at {cursor.Current.UpdatedAt:u} (+{cursor.Current.Seen.Count} versions read in that second)");
+    Console.WriteLine($"   cursor now at {cursor.Current.UpdatedAt:u} (+{cursor.Current.Seen.Count} versions read at or after it)");
 
     // 6. A report, downloaded as CSV.
     Section("6. Report \"People by town\" as CSV");
