@@ -32,6 +32,10 @@ public enum EmulatorFaultKind
     /// <summary>Process the request, then answer 200 with a body that is not valid JSON: arrays nested deeper than JSON
     /// readers accept, never closed.</summary>
     MalformedJson,
+    /// <summary>Process the request, then answer 200 with <see cref="EmulatorFault.Body"/> as
+    /// <see cref="EmulatorFault.ContentType"/> instead of the real answer: an answer the client must not trust (an HTML
+    /// error page from a proxy, a success that leaves out objects, values out of range).</summary>
+    ReplaceBody,
     /// <summary>Answer 302 to <see cref="EmulatorFault.Location"/> without processing (a misconfigured proxy, a moved
     /// service): what a client does with its credentials then is the test.</summary>
     Redirect,
@@ -47,6 +51,12 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
     /// <summary>The delay of <see cref="EmulatorFaultKind.Slow"/>, <see cref="EmulatorFaultKind.LateDelivery"/>,
     /// <see cref="EmulatorFaultKind.StallBody"/> or of the delaying URL.</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The body of a <see cref="EmulatorFaultKind.ReplaceBody"/> answer.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>The content type of a <see cref="EmulatorFaultKind.ReplaceBody"/> answer.</summary>
+    public string ContentType { get; init; } = "application/json; charset=utf-8";
 
     /// <summary>Where a <see cref="EmulatorFaultKind.Redirect"/> points (absolute, e.g. another server's URL).</summary>
     public string? Location { get; init; }

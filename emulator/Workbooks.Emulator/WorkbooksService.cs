@@ -266,7 +266,8 @@ internal sealed class WorkbooksService
 
         // Faults that let the request be processed and then spoil the answer.
         var late = Control.TakeFault(method, path, k => k is EmulatorFaultKind.Slow or EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.DropConnectionAfterProcessing
-            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip or EmulatorFaultKind.MalformedJson);
+            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip or EmulatorFaultKind.MalformedJson
+            or EmulatorFaultKind.ReplaceBody);
         switch (late?.Kind)
         {
             case EmulatorFaultKind.Slow: style.SlowBy = late.Delay; break;
@@ -276,6 +277,7 @@ internal sealed class WorkbooksService
             case EmulatorFaultKind.StallBody: style.StallFor = late.Delay; break;
             case EmulatorFaultKind.CorruptGzip: style.CorruptGzip = true; break;
             case EmulatorFaultKind.MalformedJson: style.MalformedJson = true; break;
+            case EmulatorFaultKind.ReplaceBody: style.Replacement = late; break;
         }
 
         await DispatchAsync(context, route, extension, call, style).ConfigureAwait(false);

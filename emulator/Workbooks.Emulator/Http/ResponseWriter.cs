@@ -23,6 +23,7 @@ internal sealed class ResponseStyle
     public TimeSpan StallFor { get; set; }
     public bool CorruptGzip { get; set; }
     public bool MalformedJson { get; set; }
+    public EmulatorFault? Replacement { get; set; }
 
     /// <summary>The body of a <c>MalformedJson</c> fault: arrays nested deeper than readers allow, never closed.</summary>
     internal static byte[] MalformedJsonBody { get; } = Encoding.UTF8.GetBytes("{\"data\":" + new string('[', 300));
@@ -63,6 +64,13 @@ internal static class ResponseWriter
         }
         if (style.MalformedJson)
             bytes = ResponseStyle.MalformedJsonBody;
+        if (style.Replacement is { } replacement)
+        {
+            status = 200;
+            contentType = replacement.ContentType;
+            fileName = null;
+            bytes = Encoding.UTF8.GetBytes(replacement.Body ?? "");
+        }
         if (style.ErrorAfterProcessing is { } errorStatus)
         {
             // The work is done (and committed); the answer says otherwise, as a proxy or a crash after the commit would.

@@ -76,6 +76,15 @@ internal sealed class ChangeResponse
         {
             var fields = i < affected.Count ? affected[i] : default;
             var info = i < information.Count ? information[i] : default;
+            foreach (var key in KeyFields)
+            {
+                // What later changes of the record are sent with: refuse the answer rather than keep a wrong one.
+                if (!ResponseJson.TryGet(fields, key, out var value) || value.ValueKind == JsonValueKind.Null)
+                    continue;
+                var number = ResponseJson.AsInt64(value);
+                if (number is not >= 0 || (key == "lock_version" && number > int.MaxValue))
+                    throw new WorkbooksProtocolException($"The change answer gives object {i} the {key} {value.GetRawText()}, which is not a valid {key}.");
+            }
 
             var errorMessages = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             if (i < objectErrors.Count)
@@ -93,6 +102,8 @@ internal sealed class ChangeResponse
         }
         return new ChangeResponse(success, flash, failures, errors, objects);
     }
+
+    private static readonly string[] KeyFields = ["id", "lock_version"];
 
     private static List<JsonElement> Array(JsonElement root, string name)
     {
