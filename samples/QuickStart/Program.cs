@@ -75,8 +75,8 @@ try
     var result = await batch.SubmitAsync();
     Table(["Change", "Id", "Outcome", "Lock version"], result.Results.Select(r => new[] { r.Kind.ToString(), r.Record.Id.ToString(), r.Outcome.ToString(), r.Record.LockVersion.ToString() }));
 
-    var stale = (await crm.Organisations.Where(o => o.Id == created.Id).ToListAsync())[0];
-    var other = (await crm.Organisations.Where(o => o.Id == created.Id).ToListAsync())[0];
+    var stale = (await crm.Organisations.FindAsync(created.Id))!;
+    var other = (await crm.Organisations.FindAsync(created.Id))!;
     other.Website = "www.someone-else.example";
     await Submit(crm, other);                          // another user saves first…
     stale.Website = "www.ada-analytics.example";
@@ -87,7 +87,7 @@ try
     catch (WorkbooksConcurrencyException conflict)
     {
         Console.WriteLine($"   conflict: {conflict.Result.Failures.First()}");
-        var fresh = (await crm.Organisations.Where(o => o.Id == created.Id).ToListAsync())[0];
+        var fresh = (await crm.Organisations.FindAsync(created.Id))!;
         fresh.Website = "www.ada-analytics.example";
         await Submit(crm, fresh);
         Console.WriteLine($"   reloaded and saved again: lock_version {fresh.LockVersion}, website {fresh.Website}");

@@ -174,6 +174,38 @@ public class WorkbooksQuery<T, TFields> where T : class
         return null;
     }
 
+    /// <summary>The record with this id, or null when there is none (or it is deleted, or this query's filter leaves it out). One request.</summary>
+    /// <param name="id">The record's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task<T?> FindAsync(long id, CancellationToken cancellationToken = default) =>
+        new WorkbooksQuery<T, TFields>(this) { SkipCount = 0, TakeCount = null, OffsetPaging = false }
+            .Where(WorkbooksFilter.Field("id").Equal(id)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The records with these ids, in the order the ids were given (each once), and the ids not found (absent,
+    /// deleted, or left out by this query's filter). Ids go 100 to a request.
+    /// </summary>
+    /// <param name="ids">The ids; duplicates are looked up once.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    public async Task<FoundRecords<T>> FindManyAsync(IEnumerable<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.Distinct().ToArray();
+        var found = new Dictionary<long, T>(wanted.Length);
+        foreach (var chunk in wanted.Chunk(FindChunk))
+        {
+            var query = new WorkbooksQuery<T, TFields>(this) { SkipCount = 0, TakeCount = chunk.Length, OffsetPaging = false, PageSizeValue = FindChunk }
+                .Where(WorkbooksFilter.Field("id").In(chunk));
+            await foreach (var record in query.WithCancellation(cancellationToken).ConfigureAwait(false))
+                found[RecordReader.RecordOf(record).Id] = record;
+        }
+        return new FoundRecords<T>(
+            [.. wanted.Where(found.ContainsKey).Select(id => found[id])],
+            [.. wanted.Where(id => !found.ContainsKey(id))]);
+    }
+
+    private const int FindChunk = 100;
+
     /// <summary>How many records match (the service's <c>total</c>; one request).</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
