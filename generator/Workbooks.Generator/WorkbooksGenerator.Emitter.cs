@@ -95,6 +95,7 @@ public sealed partial class WorkbooksGenerator
             {
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>{endpoint.Doc}</summary>");
+                writer.WriteLine($"/// <remarks>Records of <see cref=\"{endpoint.ClassName}\"/> (filter shape <see cref=\"{endpoint.FieldsClassName}\"/>), at <c>{Naming.EscapeXml(endpoint.ControllerPath)}</c>.</remarks>");
                 writer.WriteLine($"public global::Workbooks.Query.WorkbooksEndpoint<{endpoint.ClassName}, {endpoint.FieldsClassName}> {endpoint.PropertyName} =>");
                 writer.WriteLine($"    new(_session, {Naming.Literal(endpoint.ControllerPath)}, {endpoint.FieldsClassName}.Root, {endpoint.ClassName}.Reader);");
             }

@@ -74,6 +74,11 @@ public sealed partial class WorkbooksGenerator
 
         private SchemaSpec ParseSchema()
         {
+            if (!_input.Readable)
+            {
+                Report(DiagnosticDescriptors.SchemaFileNotFound, new TextSpan(0, 0), _input.FilePath);
+                return s_empty;
+            }
             var root = JsonReader.Parse(_input.Text, out var error);
             if (root is null)
             {
@@ -284,7 +289,7 @@ public sealed partial class WorkbooksGenerator
             for (var i = 0; i < types.Count; i++)
             {
                 var wanted = lastSegments[i];
-                if (counts[wanted] > 1 || ImplicitlyImportedTypeNames.Contains(wanted))
+                if (counts[wanted] > 1 || ImplicitlyImportedTypeNames.Contains(wanted) || RuntimeTypeNames.Contains(wanted))
                     wanted = Naming.ToPascalCase(ModuleSegment(types[i].ClassName) + "_" + LastSegment(types[i].ClassName));
                 types[i].CsName = ClaimReported(scope, wanted, types[i].ClassName, "the generated types", types[i].Node.Get("class_name")!);
             }
@@ -302,6 +307,26 @@ public sealed partial class WorkbooksGenerator
             "Enum", "Environment", "Exception", "File", "Func", "GC", "Guid", "HttpClient", "Index", "Lazy", "List", "Lock",
             "Math", "Monitor", "Object", "Path", "Random", "Range", "Stream", "String", "Task", "Thread", "Timer", "TimeZone",
             "Tuple", "Type", "Uri", "Version", "Volatile",
+        };
+
+        /// <summary>
+        /// The public types of the runtime (Workbooks.Runtime's namespaces, which a consumer imports next to its generated
+        /// one): a record class with one of these names (<c>Private::PicklistEntry</c> → <c>PicklistEntry</c>) would make
+        /// <c>using Workbooks; using Acme.Crm;</c> ambiguous, so it gets its module prefix too. A test holds this list to
+        /// the runtime assembly's public types.
+        /// </summary>
+        internal static readonly HashSet<string> RuntimeTypeNames = new(StringComparer.Ordinal)
+        {
+            "BooleanField", "ChangeKind", "ChangeMessage", "ChangeObjectResult", "ChangeOutcome", "ChangeResult", "ChangeSetOptions",
+            "ChangeSetResult", "CurrencyField", "CurrencyModifyFlags", "DateField", "DateTimeField", "DayField", "DeltaCursor",
+            "DeltaPosition", "DeltaVersion", "FieldPath", "FilterField", "FilterOperator", "FilterWireForm", "FoundRecords",
+            "IWorkbooksField", "LoginDatabase", "LoginFailureReason", "NumberField", "PdfResult", "PdfTemplate", "PicklistEntry",
+            "RecordFields", "RecordReader", "RecordShape", "StringField", "TimeField", "WorkbooksAuthentication", "WorkbooksChangeSet",
+            "WorkbooksChangeSetException", "WorkbooksConcurrencyException", "WorkbooksCurrency", "WorkbooksDatabaseSelectionRequiredException",
+            "WorkbooksEndpoint", "WorkbooksEntity", "WorkbooksException", "WorkbooksField", "WorkbooksFilter", "WorkbooksLoginException",
+            "WorkbooksNotFoundException", "WorkbooksOptions", "WorkbooksProtocolException", "WorkbooksQuery", "WorkbooksRateLimitException",
+            "WorkbooksRecord", "WorkbooksRequest", "WorkbooksRequestException", "WorkbooksRequestKind", "WorkbooksResponse",
+            "WorkbooksServiceException", "WorkbooksSession", "WorkbooksSessionException", "WorkbooksTransportException",
         };
 
         private static string LastSegment(string className)

@@ -71,7 +71,7 @@ public sealed partial class WorkbooksGenerator : IIncrementalGenerator
         if (!options.TryGetValue(MetadataPrefix + "WorkbooksSchema", out var flag) || !string.Equals(flag?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
             return null;
 
-        var text = file.GetText(cancellationToken)?.ToString() ?? "";
+        var text = file.GetText(cancellationToken)?.ToString();
         var @namespace = Value(options, MetadataPrefix + "WorkbooksNamespace")
             ?? Value(provider.GlobalOptions, "build_property.RootNamespace")
             ?? "Workbooks.Generated";
@@ -80,12 +80,13 @@ public sealed partial class WorkbooksGenerator : IIncrementalGenerator
             : DefaultClientName(file.Path);
         return new SchemaInput(
             file.Path,
-            text,
+            text ?? "",
             new SchemaOptions(
                 Naming.ToNamespace(@namespace),
                 clientName,
                 List(Value(options, MetadataPrefix + "WorkbooksIncludeTypes")),
-                List(Value(options, MetadataPrefix + "WorkbooksExcludeTypes"))));
+                List(Value(options, MetadataPrefix + "WorkbooksExcludeTypes"))),
+            Readable: text is not null);
 
         static string? Value(AnalyzerConfigOptions options, string key) =>
             options.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -39,6 +39,10 @@ internal static class DiagnosticDescriptors
         "WBG0008", "IncludeTypes entry matches nothing", "IncludeTypes entry '{0}' matches no record type in the schema",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor SchemaFileNotFound = new(
+        "WBG0009", "Schema file not found", "The schema file '{0}' was not found or could not be read: check the Include path of its WorkbooksSchema item (relative to the project file)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     // WBG02xx: the filter-usage analyzer (Analyzers/FilterUsageAnalyzer.cs) explains member lookups that fail in a
     // query lambda, next to the compiler's CS1061 / CS0117 (or CS1929 / CS7036 when an extension method such as
     // MemoryExtensions.EndsWith is in scope), which cannot say what the service supports.

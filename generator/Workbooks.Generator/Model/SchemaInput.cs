@@ -10,4 +10,8 @@ internal sealed record SchemaOptions(
     EquatableArray<string> ExcludeTypes);
 
 /// <summary>One opted-in schema file: its path, text and options (compared by value, text included).</summary>
-internal sealed record SchemaInput(string FilePath, string Text, SchemaOptions Options);
+/// <param name="FilePath">The file's path.</param>
+/// <param name="Text">Its text; empty when it could not be read.</param>
+/// <param name="Options">The item's options.</param>
+/// <param name="Readable">False when the file could not be read (a misspelt Include, a missing file).</param>
+internal sealed record SchemaInput(string FilePath, string Text, SchemaOptions Options, bool Readable = true);
