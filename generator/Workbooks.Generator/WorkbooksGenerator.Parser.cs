@@ -317,7 +317,7 @@ public sealed partial class WorkbooksGenerator
         /// </summary>
         internal static readonly HashSet<string> RuntimeTypeNames = new(StringComparer.Ordinal)
         {
-            "BooleanField", "ChangeKind", "ChangeMessage", "ChangeObjectResult", "ChangeOutcome", "ChangeResult", "ChangeSetOptions",
+            "BooleanField", "ChangeKind", "ChangeMessage", "ChangeOutcome", "ChangeResult", "ChangeSetOptions",
             "ChangeSetResult", "CurrencyField", "CurrencyModifyFlags", "DateField", "DateTimeField", "DayField", "DeltaCursor",
             "DeltaPosition", "DeltaVersion", "FieldPath", "FilterField", "FilterOperator", "FilterWireForm", "FoundRecords",
             "IWorkbooksField", "LoginDatabase", "LoginFailureReason", "NumberField", "PdfResult", "PdfTemplate", "PicklistEntry",

@@ -168,7 +168,7 @@ internal sealed class ChangeResponse
 }
 
 /// <summary>The outcome of one object of a change request.</summary>
-public sealed class ChangeObjectResult
+internal sealed class ChangeObjectResult
 {
     private static readonly IReadOnlyDictionary<string, JsonElement> NoFields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 
