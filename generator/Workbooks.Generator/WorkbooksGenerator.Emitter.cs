@@ -99,8 +99,37 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine($"public global::Workbooks.Query.WorkbooksEndpoint<{endpoint.ClassName}, {endpoint.FieldsClassName}> {endpoint.PropertyName} =>");
                 writer.WriteLine($"    new(_session, {Naming.Literal(endpoint.ControllerPath)}, {endpoint.FieldsClassName}.Root, {endpoint.ClassName}.Reader);");
             }
+            WriteDriftCheck(writer, spec);
             writer.CloseBlock();
             return writer.ToString();
+        }
+
+        /// <summary>
+        /// <c>CheckSchemaDriftAsync()</c> over the snapshot this client was generated from, one line per record type:
+        /// <code>("Private::Crm::Person", [("id", "integer"), ("name", "string"), …]),</code>
+        /// </summary>
+        private static void WriteDriftCheck(SourceWriter writer, ClientSpec spec)
+        {
+            writer.WriteLine();
+            writer.WriteLine($$"""
+                /// <summary>
+                /// Compares the live database's metadata for this client's record types with the snapshot it was generated from
+                /// (<c>{{Naming.EscapeXml(spec.SchemaFileName)}}</c>): a record type or field gone, or a field whose datatype changed, is breaking
+                /// drift; a field added is not. One metadata request: cheap enough to call at start-up.
+                /// </summary>
+                public global::System.Threading.Tasks.Task<global::Workbooks.SchemaDriftReport> CheckSchemaDriftAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+                    _session.CheckSchemaDriftAsync(s_snapshot, cancellationToken);
+
+                /// <summary>The record types of the snapshot, each field with its datatype.</summary>
+                private static readonly (string ClassName, global::System.Collections.Generic.IReadOnlyList<(string Name, string Datatype)> Fields)[] s_snapshot =
+                [
+                """);
+            foreach (var endpoint in spec.Endpoints)
+            {
+                var fields = string.Join(", ", endpoint.SnapshotFields.Select(f => $"({Naming.Literal(f.Name)}, {Naming.Literal(f.Datatype)})"));
+                writer.WriteLine($"    ({Naming.Literal(endpoint.SchemaClassName)}, [{fields}]),");
+            }
+            writer.WriteLine("];");
         }
 
         private static SourceWriter StartFile(string @namespace)

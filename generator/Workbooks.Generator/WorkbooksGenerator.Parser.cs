@@ -321,7 +321,7 @@ public sealed partial class WorkbooksGenerator
             "ChangeSetResult", "CurrencyField", "CurrencyModifyFlags", "DateField", "DateTimeField", "DayField", "DeltaCursor",
             "DeltaPosition", "DeltaVersion", "FieldPath", "FilterField", "FilterOperator", "FilterWireForm", "FoundRecords",
             "IWorkbooksField", "LoginDatabase", "LoginFailureReason", "NumberField", "PdfResult", "PdfTemplate", "PicklistEntry",
-            "RecordFields", "RecordReader", "RecordShape", "StringField", "TimeField", "WorkbooksAuthentication", "WorkbooksChangeSet",
+            "RecordFields", "RecordReader", "RecordShape", "SchemaDriftReport", "StringField", "TimeField", "WorkbooksAuthentication", "WorkbooksChangeSet",
             "WorkbooksChangeSetException", "WorkbooksConcurrencyException", "WorkbooksCurrency", "WorkbooksDatabaseSelectionRequiredException",
             "WorkbooksEndpoint", "WorkbooksEntity", "WorkbooksException", "WorkbooksField", "WorkbooksFilter", "WorkbooksLoginException",
             "WorkbooksNotFoundException", "WorkbooksOptions", "WorkbooksProtocolException", "WorkbooksQuery", "WorkbooksRateLimitException",
@@ -368,7 +368,7 @@ public sealed partial class WorkbooksGenerator
         private ClientSpec BuildClient(List<RawType> types)
         {
             var options = _input.Options;
-            var scope = new NameScope([options.ClientName, "Session", .. s_objectMembers]);
+            var scope = new NameScope([options.ClientName, "Session", "CheckSchemaDriftAsync", .. s_objectMembers]);
             var endpoints = new List<EndpointSpec>();
             foreach (var type in types)
             {
@@ -378,7 +378,8 @@ public sealed partial class WorkbooksGenerator
                 var doc = Naming.EscapeXml(plural)
                     + (type.Description is { Length: > 0 } d ? ": " + Naming.EscapeXml(d) : "")
                     + " (<c>" + Naming.EscapeXml(type.ControllerPath) + "</c>).";
-                endpoints.Add(new EndpointSpec(name, type.CsName, type.CsName + "Fields", type.ControllerPath, doc));
+                endpoints.Add(new EndpointSpec(name, type.CsName, type.CsName + "Fields", type.ControllerPath, doc,
+                    type.ClassName, type.Fields.Select(f => new SnapshotField(f.Name, f.Datatype)).ToEquatableArray()));
             }
             return new ClientSpec(_input.FilePath, options.Namespace, options.ClientName, FileName(_input.FilePath), endpoints.ToEquatableArray());
         }

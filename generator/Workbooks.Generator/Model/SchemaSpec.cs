@@ -20,13 +20,19 @@ internal sealed record ClientSpec(
     string SchemaFileName,
     EquatableArray<EndpointSpec> Endpoints);
 
-/// <summary><c>crm.People</c>: an endpoint of the client.</summary>
+/// <summary><c>crm.People</c>: an endpoint of the client, and its record type as the snapshot describes it (for the
+/// drift check at run time).</summary>
 internal sealed record EndpointSpec(
     string PropertyName,
     string ClassName,
     string FieldsClassName,
     string ControllerPath,
-    string Doc);
+    string Doc,
+    string SchemaClassName,
+    EquatableArray<SnapshotField> SnapshotFields);
+
+/// <summary>A field as the snapshot has it: its wire name and datatype.</summary>
+internal readonly record struct SnapshotField(string Name, string Datatype);
 
 /// <summary>A generated record class, its filter shape and its related-attribute classes.</summary>
 internal sealed record RecordTypeSpec(
