@@ -53,6 +53,9 @@ public sealed class ChangeResult
     /// <summary>Whether its outcome was established by reading the records back after a failed connection.</summary>
     public bool Verified { get; internal set; }
 
+    /// <summary>The field a create is verified by after an ambiguous failure (its upsert key, else created_through_reference).</summary>
+    internal string VerifyKey { get; init; } = "created_through_reference";
+
     /// <summary>The operation as it was sent (its lock_version is what verification compares with); null until sent.</summary>
     internal ChangeOperation? Sent { get; set; }
 

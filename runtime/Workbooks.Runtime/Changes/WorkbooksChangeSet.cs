@@ -16,7 +16,13 @@ namespace Workbooks.Changes;
 public sealed class WorkbooksChangeSet
 {
     private readonly WorkbooksSession _session;
-    private readonly List<(ChangeKind Kind, WorkbooksRecord Record)> _items = [];
+    private readonly List<(ChangeKind Kind, WorkbooksRecord Record, string? UpsertKey)> _items = [];
+
+    /// <summary>The field a create is verified by after an ambiguous failure, unless an upsert names its own key.</summary>
+    internal const string ReferenceField = "created_through_reference";
+
+    /// <summary>Fields an update may not set (from the typed change set's shape); checked when an upsert becomes an update.</summary>
+    internal IReadOnlySet<string> NotUpdateable { get; init; } = new HashSet<string>();
 
     internal WorkbooksChangeSet(WorkbooksSession session, string controllerPath)
     {
@@ -36,7 +42,7 @@ public sealed class WorkbooksChangeSet
         ArgumentNullException.ThrowIfNull(record);
         if (record.Id != 0)
             throw new ArgumentException($"Only a new record (id 0) can be created; this one has id {record.Id}.", nameof(record));
-        _items.Add((ChangeKind.Create, record));
+        _items.Add((ChangeKind.Create, record, null));
         return record;
     }
 
@@ -46,7 +52,7 @@ public sealed class WorkbooksChangeSet
         ArgumentNullException.ThrowIfNull(record);
         if (record.Id <= 0)
             throw new ArgumentException("Only an existing record (id > 0) can be updated.", nameof(record));
-        _items.Add((ChangeKind.Update, record));
+        _items.Add((ChangeKind.Update, record, null));
         return record;
     }
 
@@ -56,7 +62,28 @@ public sealed class WorkbooksChangeSet
         ArgumentNullException.ThrowIfNull(record);
         if (record.Id <= 0)
             throw new ArgumentException("Only an existing record (id > 0) can be deleted.", nameof(record));
-        _items.Add((ChangeKind.Delete, record));
+        _items.Add((ChangeKind.Delete, record, null));
+    }
+
+    /// <summary>
+    /// Adds an upsert: when submitted, the record is created, or, if one record with the same
+    /// <paramref name="keyField"/> value exists, that record is updated with the record's changed fields (and the record
+    /// gets its id). The key is looked up in one read for all upserts of the change set; two records with the same key
+    /// refuse the upsert before anything is sent. The usual rules hold after a failure: a create is verified by its key,
+    /// never re-sent.
+    /// </summary>
+    /// <param name="record">A new record (id 0) that sets <paramref name="keyField"/>.</param>
+    /// <param name="keyField">A field that identifies the record, e.g. <c>created_through_reference</c> (the default) or a unique custom field.</param>
+    public WorkbooksRecord Upsert(WorkbooksRecord record, string keyField = ReferenceField)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(keyField);
+        if (record.Id != 0)
+            throw new ArgumentException($"An upsert takes a new record (id 0); this one has id {record.Id}: update it instead.", nameof(record));
+        if (!record.TryGetChange(keyField, out var key) || key.Text is not { Length: > 0 })
+            throw new ArgumentException($"An upsert needs a value of its key field '{keyField}' to look the record up by.", nameof(record));
+        _items.Add((ChangeKind.Create, record, keyField));
+        return record;
     }
 
     /// <summary>Adds a delete by id and lock_version.</summary>
@@ -86,7 +113,21 @@ public sealed class WorkbooksChangeSet
                 $"The change set holds {_items.Count} objects, which takes {(_items.Count + options.ChunkSize - 1) / options.ChunkSize} requests of at most {options.ChunkSize}: "
                 + "each request is its own transaction, so it cannot be applied all or nothing. Nothing was sent; split the work or clear RequireSingleTransaction.");
         var perObject = options.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
-        var results = _items.Select((item, i) => new ChangeResult(i, item.Kind, item.Record)).ToArray();
+        var kinds = await ResolveUpsertsAsync(cancellationToken).ConfigureAwait(false);
+        var results = _items.Select((item, i) => new ChangeResult(i, kinds[i].Kind, item.Record) { VerifyKey = item.UpsertKey ?? ReferenceField }).ToArray();
+        if (kinds.Any(k => k.Refusal is not null))
+        {
+            // Refused before anything is sent: an upsert whose key names several records.
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (kinds[i].Refusal is { } refusal)
+                {
+                    results[i].Outcome = ChangeOutcome.Failed;
+                    results[i].Errors = new Dictionary<string, IReadOnlyList<string>> { [_items[i].UpsertKey!] = [refusal] };
+                }
+            }
+            throw ChangeSetException.Create(ControllerPath, new ChangeSetResult(results, 0), null);
+        }
         var requests = 0;
         Exception? failure = null;
         for (var start = 0; start < results.Length && failure is null; start += options.ChunkSize)
@@ -130,6 +171,56 @@ public sealed class WorkbooksChangeSet
             settled++;
         }
         return settled;
+    }
+
+    /// <summary>
+    /// Turns each upsert into a create or an update: one read per key field finds the existing records (live ones).
+    /// Found once: an update of that record (its id and lock_version adopted, the unchanged key not sent again).
+    /// </summary>
+    private async Task<(ChangeKind Kind, string? Refusal)[]> ResolveUpsertsAsync(CancellationToken cancellationToken)
+    {
+        var kinds = _items.Select(i => (i.Kind, (string?)null)).ToArray();
+        foreach (var group in _items.Select((item, index) => (item, index)).Where(x => x.item.UpsertKey is not null).GroupBy(x => x.item.UpsertKey!, StringComparer.Ordinal))
+        {
+            var keyField = group.Key;
+            var keys = group.Select(x => KeyOf(x.item.Record, keyField)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var existing = new Dictionary<string, List<WorkbooksRecord>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var chunk in keys.Chunk(100))
+            {
+                await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field(keyField).In(chunk)).Select("id", "lock_version", keyField)
+                    .PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    if (r.GetString(keyField) is { } value)
+                        (existing.TryGetValue(value, out var list) ? list : existing[value] = []).Add(r);
+                }
+            }
+            foreach (var (item, index) in group)
+            {
+                var key = KeyOf(item.Record, keyField);
+                var found = existing.GetValueOrDefault(key) ?? [];
+                if (found.Count > 1)
+                {
+                    kinds[index] = (ChangeKind.Create, $"{found.Count} records ({string.Join(", ", found.Select(f => f.Id))}) have {keyField} '{key}': an upsert needs at most one.");
+                    continue;
+                }
+                if (found.Count == 0)
+                    continue;
+                var forbidden = item.Record.ChangedFields.Where(f => f != keyField && NotUpdateable.Contains(f)).Order(StringComparer.Ordinal).ToArray();
+                if (forbidden.Length > 0)
+                {
+                    kinds[index] = (ChangeKind.Update, $"the record exists (id {found[0].Id}), and an update cannot set {string.Join(", ", forbidden.Select(f => $"'{f}'"))}.");
+                    continue;
+                }
+                item.Record.Id = found[0].Id;
+                item.Record.LockVersion = found[0].LockVersion;
+                item.Record.ForgetChange(keyField);
+                kinds[index] = (ChangeKind.Update, null);
+            }
+        }
+        return kinds;
+
+        static string KeyOf(WorkbooksRecord record, string keyField) =>
+            record.TryGetChange(keyField, out var value) && value.Text is { } text ? text : record.GetString(keyField) ?? "";
     }
 
     /// <summary>Sends one chunk and sets each object's outcome. Returns the failure that stops the change set, if any.</summary>
@@ -286,18 +377,21 @@ public sealed class WorkbooksChangeSet
         var references = new string?[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            if (items[i].Kind == ChangeKind.Create && items[i].Record.TryGetChange("created_through_reference", out var reference) && reference.Text is { Length: > 0 } text)
+            if (items[i].Kind == ChangeKind.Create && items[i].Record.TryGetChange(items[i].VerifyKey, out var reference) && reference.Text is { Length: > 0 } text)
                 references[i] = text;
         }
-        // Every create's reference in one read: the records created under each (the service compares text without case).
-        var created = new Dictionary<string, List<WorkbooksRecord>>(StringComparer.OrdinalIgnoreCase);
-        if (references.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray() is { Length: > 0 } wanted)
+        // Every create's reference in one read per key field: the records created under each (the service compares
+        // text without case).
+        var created = new Dictionary<(string Field, string Value), List<WorkbooksRecord>>(ReferenceComparer.Instance);
+        foreach (var field in items.Where((_, i) => references[i] is not null).Select(i => i.VerifyKey).Distinct(StringComparer.Ordinal))
         {
-            await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field("created_through_reference").In(wanted))
+            var wanted = items.Select((item, i) => (item, i)).Where(x => x.item.VerifyKey == field && references[x.i] is not null)
+                .Select(x => references[x.i]!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field(field).In(wanted))
                 .PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                if (r.GetString("created_through_reference") is { } key)
-                    (created.TryGetValue(key, out var list) ? list : created[key] = []).Add(r);
+                if (r.GetString(field) is { } key)
+                    (created.TryGetValue((field, key), out var list) ? list : created[(field, key)] = []).Add(r);
             }
         }
         for (var i = 0; i < items.Length; i++)
@@ -316,7 +410,7 @@ public sealed class WorkbooksChangeSet
                     applied[i] = deleted && now.LockVersion == sent + 1 ? true : !deleted && now.LockVersion == sent ? false : null;
                     break;
                 case ChangeKind.Create when references[i] is { } text:
-                    var found = created.GetValueOrDefault(text) ?? [];
+                    var found = created.GetValueOrDefault((item.VerifyKey, text)) ?? [];
                     applied[i] = found.Count == 1 ? true : found.Count == 0 ? false : null;
                     if (found.Count == 1)
                     {
@@ -331,5 +425,17 @@ public sealed class WorkbooksChangeSet
             }
         }
         return applied;
+    }
+
+    /// <summary>Compares (field, value) keys: the field exactly, the value as the service compares text (without case).</summary>
+    private sealed class ReferenceComparer : IEqualityComparer<(string Field, string Value)>
+    {
+        public static ReferenceComparer Instance { get; } = new();
+
+        public bool Equals((string Field, string Value) x, (string Field, string Value) y) =>
+            string.Equals(x.Field, y.Field, StringComparison.Ordinal) && string.Equals(x.Value, y.Value, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Field, string Value) obj) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Field), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Value));
     }
 }

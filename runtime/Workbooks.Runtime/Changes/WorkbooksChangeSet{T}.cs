@@ -40,6 +40,18 @@ public sealed class WorkbooksChangeSet<T> where T : class
         return record;
     }
 
+    /// <summary>
+    /// Adds an upsert: created, or, when one record with the same <paramref name="keyField"/> value exists, that record
+    /// updated (see <see cref="WorkbooksChangeSet.Upsert"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A field the schema does not let a create set was set, or the key has no value.</exception>
+    public T Upsert(T record, string keyField = WorkbooksChangeSet.ReferenceField)
+    {
+        var raw = Checked(record, _reader.Shape.NotCreateable, "set when creating a record");
+        _changes.Upsert(raw, keyField);
+        return record;
+    }
+
     /// <summary>Adds a delete.</summary>
     public void Delete(T record)
     {

@@ -26,5 +26,5 @@ public sealed class WorkbooksEndpoint<T, TFields> : WorkbooksQuery<T, TFields> w
     public RecordReader<T> Reader => RecordReader;
 
     /// <summary>A change set of creates, updates and deletes of this record type.</summary>
-    public WorkbooksChangeSet<T> Changes() => new(Session.Changes(ControllerPath), RecordReader);
+    public WorkbooksChangeSet<T> Changes() => new(new WorkbooksChangeSet(Session, ControllerPath) { NotUpdateable = RecordReader.Shape.NotUpdateable }, RecordReader);
 }

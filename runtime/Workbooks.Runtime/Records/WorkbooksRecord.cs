@@ -116,6 +116,9 @@ public sealed partial class WorkbooksRecord
         LockVersion = stored.LockVersion;
     }
 
+    /// <summary>Forgets one change (an upsert's key, which an update need not send again).</summary>
+    internal void ForgetChange(string name) => _changes?.Remove(name);
+
     /// <summary>Forgets the changes (after they were submitted).</summary>
     public void AcceptChanges() => _changes?.Clear();
 
