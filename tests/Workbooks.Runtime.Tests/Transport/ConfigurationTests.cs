@@ -1,16 +1,22 @@
 using System.Diagnostics;
 using System.Net;
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 
 namespace Workbooks.Runtime.Tests.Transport;
 
-public sealed class ConfigurationTests : IAsyncLifetime
+public sealed class ConfigurationEmulator() : EmulatorFixture(people: 50, organisations: 20, others: 3, connect: false);
+
+/// <remarks>One emulator for the class: each test connects sessions of its own and only reads.</remarks>
+public sealed class ConfigurationTests : IClassFixture<ConfigurationEmulator>
 {
-    private WorkbooksEmulator _emu = null!;
+    private readonly WorkbooksEmulator _emu;
 
-    public async Task InitializeAsync() => _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 50, OrganisationCount = 20, OtherRecordCount = 3 });
-
-    public async Task DisposeAsync() => await _emu.DisposeAsync();
+    public ConfigurationTests(ConfigurationEmulator fixture)
+    {
+        fixture.Reset();
+        _emu = fixture.Emulator;
+    }
 
     private WorkbooksOptions Options() => new() { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true };
 

@@ -1,23 +1,22 @@
 using System.Text;
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 
 namespace Workbooks.Runtime.Tests.Transport;
 
-public sealed class ExtrasApiTests : IAsyncLifetime
+public sealed class ExtrasApiEmulator() : EmulatorFixture(people: 100, organisations: 50, others: 5);
+
+/// <remarks>One emulator and session for the class: the tests read, and the one upload goes to a note no test counts.</remarks>
+public sealed class ExtrasApiTests : IClassFixture<ExtrasApiEmulator>
 {
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
+    private readonly WorkbooksEmulator _emu;
+    private readonly WorkbooksSession _session;
 
-    public async Task InitializeAsync()
+    public ExtrasApiTests(ExtrasApiEmulator fixture)
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 100, OrganisationCount = 50, OtherRecordCount = 5 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
+        fixture.Reset();
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
     }
 
     [Fact]

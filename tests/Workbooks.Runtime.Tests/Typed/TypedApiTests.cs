@@ -1,4 +1,5 @@
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 
 namespace Workbooks.Runtime.Tests.Typed;
 
@@ -35,23 +36,21 @@ public sealed class HandPersonFields(FieldPath path)
     public HandOrganisationFields Employer => new(path.Into("employer"));
 }
 
-public sealed class TypedApiTests : IAsyncLifetime
+public sealed class TypedApiEmulator() : EmulatorFixture(people: 400, organisations: 100, others: 3);
+
+/// <remarks>One emulator and session for the class: the changes are to records each test creates or reads itself.</remarks>
+public sealed class TypedApiTests : IClassFixture<TypedApiEmulator>
 {
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
-    private WorkbooksEndpoint<HandPerson, HandPersonFields> _people = null!;
+    private readonly WorkbooksEmulator _emu;
+    private readonly WorkbooksSession _session;
+    private readonly WorkbooksEndpoint<HandPerson, HandPersonFields> _people;
 
-    public async Task InitializeAsync()
+    public TypedApiTests(TypedApiEmulator fixture)
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 400, OrganisationCount = 100, OtherRecordCount = 3 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+        fixture.Reset();
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
         _people = new(_session, "crm/people", HandPersonFields.Root, HandPerson.Reader);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
     }
 
     [Fact]
