@@ -1,23 +1,35 @@
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 using static Workbooks.Filters.WorkbooksFilter;
 
 namespace Workbooks.Runtime.Tests.Records;
 
-public sealed class QueryTests : IAsyncLifetime
-{
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
+public sealed class QueryEmulator() : EmulatorFixture(people: 600, organisations: 200, others: 5);
 
-    public async Task InitializeAsync()
+/// <remarks>
+/// One emulator and session for the class: each test compares the service's answer with the store at the same moment,
+/// and only the delta-sync test changes organisations. A test that cannot share starts its own emulator.
+/// </remarks>
+public sealed class QueryTests : IClassFixture<QueryEmulator>
+{
+    private readonly QueryEmulator _fixture;
+    private WorkbooksEmulator _emu;
+    private WorkbooksSession _session;
+
+    public QueryTests(QueryEmulator fixture)
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 600, OrganisationCount = 200, OtherRecordCount = 5 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+        fixture.Reset();
+        _fixture = fixture;
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator and session of its own; dispose it.</summary>
+    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
     {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
+        var own = await _fixture.StartOwnAsync();
+        (_emu, _session) = (own.Emulator, own.Session);
+        return own;
     }
 
     private List<IReadOnlyDictionary<string, string?>> AllPeople() =>
@@ -74,6 +86,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task SessionExpiryInTheMiddleOfPagingResumesWithoutLoss()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session and counts its session's re-logins
         var expected = _emu.DefaultDatabase.Ids("crm/people");
         var seen = new List<long>();
         await foreach (var person in _session.Records("crm/people").Select("name").PageSize(100))
