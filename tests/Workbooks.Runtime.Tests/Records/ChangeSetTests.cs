@@ -1,23 +1,36 @@
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 using static Workbooks.Filters.WorkbooksFilter;
 
 namespace Workbooks.Runtime.Tests.Records;
 
-public sealed class ChangeSetTests : IAsyncLifetime
-{
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
+public sealed class ChangeSetEmulator() : EmulatorFixture(people: 100, organisations: 100, others: 5);
 
-    public async Task InitializeAsync()
+/// <remarks>
+/// One emulator and session for the class: each test creates records of its own (found by a name or reference no other
+/// test uses) or changes an existing one it reads first, counts only its own requests, and its injected fault is
+/// consumed by its own request. A test that cannot share starts its own emulator.
+/// </remarks>
+public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
+{
+    private readonly ChangeSetEmulator _fixture;
+    private WorkbooksEmulator _emu;
+    private WorkbooksSession _session;
+
+    public ChangeSetTests(ChangeSetEmulator fixture)
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 100, OrganisationCount = 100, OtherRecordCount = 5 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
+        fixture.Reset();
+        _fixture = fixture;
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator and session of its own; dispose it.</summary>
+    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
     {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
+        var own = await _fixture.StartOwnAsync();
+        (_emu, _session) = (own.Emulator, own.Session);
+        return own;
     }
 
     private static WorkbooksRecord NewOrganisation(string name, string? reference = null)
@@ -94,6 +107,7 @@ public sealed class ChangeSetTests : IAsyncLifetime
     [Fact]
     public async Task AFailedObjectIsNamedWithItsFieldErrorsAndTheOthersAreRolledBack()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: it counts organisations, which the other tests create
         var changes = _session.Changes("crm/organisations");
         changes.Create(NewOrganisation("Fine Ltd"));
         var bad = new WorkbooksRecord();
