@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 using Workbooks.Transport;
 
 namespace Workbooks.Runtime.Tests.Transport;
@@ -25,13 +26,32 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
     }
 }
 
-public sealed class TransportTests : IAsyncLifetime
+public sealed class TransportEmulator() : EmulatorFixture(people: 300, organisations: 100, others: 5, connect: false);
+
+/// <remarks>
+/// One emulator for the class: each test connects sessions of its own, its injected fault or forced login failure is
+/// consumed by its own requests (and cleared before the next test), and the request log starts empty for each test. A
+/// test that cannot share starts its own emulator.
+/// </remarks>
+public sealed class TransportTests : IClassFixture<TransportEmulator>
 {
-    private WorkbooksEmulator _emu = null!;
+    private readonly TransportEmulator _fixture;
+    private WorkbooksEmulator _emu;
 
-    public async Task InitializeAsync() => _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 300, OrganisationCount = 100, OtherRecordCount = 5 });
+    public TransportTests(TransportEmulator fixture)
+    {
+        fixture.Reset();
+        _fixture = fixture;
+        _emu = fixture.Emulator;
+    }
 
-    public async Task DisposeAsync() => await _emu.DisposeAsync();
+    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator of its own; dispose it.</summary>
+    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
+    {
+        var own = await _fixture.StartOwnAsync();
+        _emu = own.Emulator;
+        return own;
+    }
 
     private WorkbooksOptions Options(Action<WorkbooksOptions>? configure = null)
     {
@@ -108,6 +128,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task ASessionThatExpiresMidWorkIsReestablishedAndTheReadReplayedOnce()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session on the server
         await using var session = await WorkbooksSession.ConnectAsync(Options());
         var before = session.SessionId;
         _emu.Control.ExpireAllSessions();
@@ -120,6 +141,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task AChangeRejectedForAnExpiredSessionIsReplayedAfterLoginAndAppliedOnce()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session and counts organisations, which other tests create
         await using var session = await WorkbooksSession.ConnectAsync(Options());
         _emu.Control.ExpireAllSessions();
         var before = _emu.DefaultDatabase.Count("crm/organisations");
@@ -151,6 +173,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task ADelayedChangeIsResentWithItsBodyAndAppliedOnce()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: it counts organisations, which other tests create
         await using var session = await WorkbooksSession.ConnectAsync(Options());
         _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/organisations", Method = "PUT", Delay = TimeSpan.FromMilliseconds(10) });
         var before = _emu.DefaultDatabase.Count("crm/organisations");
@@ -272,6 +295,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task CancellationIsHonoured()
     {
+        await using var own = await UseOwnEmulatorAsync(); // its own: the slow request it gives up on may still be running on the server after the test
         await using var session = await WorkbooksSession.ConnectAsync(Options());
         _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.Slow) { PathContains = "crm/people", Delay = TimeSpan.FromSeconds(5) });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
