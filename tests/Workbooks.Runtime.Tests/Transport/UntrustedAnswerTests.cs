@@ -1,28 +1,30 @@
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 
 namespace Workbooks.Runtime.Tests.Transport;
+
+public sealed class UntrustedAnswerEmulator() : EmulatorFixture(people: 10, organisations: 10, others: 2);
 
 /// <summary>
 /// Answers the client must not trust (an HTML page from a proxy, a success that leaves objects out, values out of
 /// range, booleans and numbers as strings): each ends in a typed exception or a verified outcome, never a foreign
 /// exception and never a silent "applied".
 /// </summary>
-public sealed class UntrustedAnswerTests : IAsyncLifetime
+/// <remarks>
+/// One emulator and session for the class: each test's replaced answer is consumed by its own request (and cleared
+/// before the next test), and the records it creates carry a reference of its own.
+/// </remarks>
+public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator>
 {
     private const string Path = "crm/organisations";
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
+    private readonly WorkbooksEmulator _emu;
+    private readonly WorkbooksSession _session;
 
-    public async Task InitializeAsync()
+    public UntrustedAnswerTests(UntrustedAnswerEmulator fixture)
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 10, OrganisationCount = 10, OtherRecordCount = 2 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
+        fixture.Reset();
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
     }
 
     private void Answer(string body, string method = "PUT", string path = Path, string contentType = "application/json; charset=utf-8") =>
