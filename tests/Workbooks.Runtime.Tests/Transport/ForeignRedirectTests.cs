@@ -1,26 +1,56 @@
 using Workbooks.Emulator;
+using Workbooks.Runtime.Tests.TestSupport;
 
 namespace Workbooks.Runtime.Tests.Transport;
+
+/// <summary>The service and the other origin, shared by <see cref="ForeignRedirectTests"/>.</summary>
+public sealed class ForeignRedirectEmulators : IAsyncLifetime
+{
+    public WorkbooksEmulator Service { get; private set; } = null!;
+
+    public WorkbooksEmulator Elsewhere { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Service = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 20, OrganisationCount = 20, OtherRecordCount = 1 });
+        Elsewhere = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 1, OrganisationCount = 1, OtherRecordCount = 1 });
+    }
+
+    /// <summary>Called at the start of each test: the redirects a test injects go, and both request logs start empty.</summary>
+    public void Reset()
+    {
+        EmulatorHarness.Reset(Service);
+        EmulatorHarness.Reset(Elsewhere);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Service is not null)
+            await Service.DisposeAsync();
+        if (Elsewhere is not null)
+            await Elsewhere.DisposeAsync();
+    }
+}
 
 /// <summary>
 /// A redirect to another origin never receives a secret (session cookie, API key, authenticity token), whether the
 /// session uses its own client or the caller's. The other origin is a second emulator, which records what reaches it.
 /// </summary>
-public sealed class ForeignRedirectTests : IAsyncLifetime
+/// <remarks>
+/// Both emulators are shared by the class: each test connects its own session, the redirects it injects (a hundred, not
+/// all used) are cleared and both request logs emptied before the next test, so "nothing reached the other origin"
+/// is about this test's requests only.
+/// </remarks>
+public sealed class ForeignRedirectTests : IClassFixture<ForeignRedirectEmulators>
 {
-    private WorkbooksEmulator _service = null!;
-    private WorkbooksEmulator _elsewhere = null!;
+    private readonly WorkbooksEmulator _service;
+    private readonly WorkbooksEmulator _elsewhere;
 
-    public async Task InitializeAsync()
+    public ForeignRedirectTests(ForeignRedirectEmulators fixture)
     {
-        _service = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 20, OrganisationCount = 20, OtherRecordCount = 1 });
-        _elsewhere = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 1, OrganisationCount = 1, OtherRecordCount = 1 });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _elsewhere.DisposeAsync();
+        fixture.Reset();
+        _service = fixture.Service;
+        _elsewhere = fixture.Elsewhere;
     }
 
     private WorkbooksOptions Options() => new() { Service = _service.BaseAddress, ApiKey = _service.ApiKey, AllowInsecureLoopback = true, MaxRetries = 0 };
