@@ -3,24 +3,55 @@ using Workbooks.Emulator;
 
 namespace Workbooks.EndToEnd.Tests;
 
-/// <summary>The generated client for schema/sample.types.json, against the emulator over HTTP.</summary>
-public sealed class GeneratedClientTests : IAsyncLifetime
+/// <summary>One emulator and a session connected to it, shared by <see cref="GeneratedClientTests"/>.</summary>
+public sealed class GeneratedClientEmulator : IAsyncLifetime
 {
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
-    private SampleCrm _crm = null!;
+    public WorkbooksEmulator Emulator { get; private set; } = null!;
+
+    public WorkbooksSession Session { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 500, OrganisationCount = 200, OtherRecordCount = 5 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-        _crm = new SampleCrm(_session);
+        Emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 500, OrganisationCount = 200, OtherRecordCount = 5 });
+        Session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = Emulator.BaseAddress, ApiKey = Emulator.ApiKey, AllowInsecureLoopback = true });
+    }
+
+    /// <summary>Called at the start of each test: no churn or fault left behind, and an empty request log.</summary>
+    public void Reset()
+    {
+        Emulator.Control.ClearFaults();
+        Emulator.Control.Churn = null;
+        Emulator.Control.ForcedLoginFailure = null;
+        Emulator.Control.ClearRequests();
     }
 
     public async Task DisposeAsync()
     {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
+        if (Session is not null)
+            await Session.DisposeAsync();
+        if (Emulator is not null)
+            await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>The generated client for schema/sample.types.json, against the emulator over HTTP.</summary>
+/// <remarks>
+/// One emulator and session for the class: each test compares what the client returns with the store at the same
+/// moment, changes only records it creates or reads itself, ends its churn in a finally, and reads only its own
+/// requests from the log.
+/// </remarks>
+public sealed class GeneratedClientTests : IClassFixture<GeneratedClientEmulator>
+{
+    private readonly WorkbooksEmulator _emu;
+    private readonly WorkbooksSession _session;
+    private readonly SampleCrm _crm;
+
+    public GeneratedClientTests(GeneratedClientEmulator fixture)
+    {
+        fixture.Reset();
+        _emu = fixture.Emulator;
+        _session = fixture.Session;
+        _crm = new SampleCrm(_session);
     }
 
     private IEnumerable<IReadOnlyDictionary<string, string?>> Stored(string path) =>
