@@ -1,6 +1,7 @@
 // An application entry point: ConfigureAwait has no meaning here.
 #pragma warning disable CA2007
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Workbooks.Emulator;
 
 // Standalone emulator:
@@ -38,8 +39,17 @@ Console.WriteLine($"API key: {key}");
 foreach (var user in emulator.Users)
     Console.WriteLine($"User: {user.Username} / {user.Password} (databases {string.Join(", ", user.DatabaseIds)})");
 Console.WriteLine("Press Ctrl+C to stop.");
+// SIGTERM (docker stop, systemd, CI timeouts), SIGINT (Ctrl+C) and SIGQUIT all stop it cleanly: the handlers cancel
+// the runtime's default (so the web host's own handlers cannot hold the process) and end the wait below.
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+}
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
 await stop.Task;
+Console.WriteLine("Stopping.");
 return 0;

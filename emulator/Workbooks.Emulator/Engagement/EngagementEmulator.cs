@@ -309,7 +309,7 @@ public sealed partial class EngagementEmulator
             return Reply.Json(200, w =>
             {
                 w.WriteString("task_id", task.TaskId);
-                w.WriteString("status", StatusText(TaskPhase.Pending));
+                w.WriteString("status", "PENDING"); // the create answer's documented spelling, whatever the status endpoint uses
             });
         }
     }

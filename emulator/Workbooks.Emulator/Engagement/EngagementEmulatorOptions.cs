@@ -57,9 +57,13 @@ public sealed class EngagementEmulatorOptions
     /// <summary>The largest <c>page_size</c> accepted by the engagers and contacts endpoints (larger answers 422).</summary>
     public int MaxPageSize { get; set; } = 500;
 
-    /// <summary>Spell statuses as the documentation's examples do (<c>pending</c>, <c>running</c>, <c>success</c>, <c>failure</c>)
-    /// instead of <c>PENDING</c>, <c>STARTED</c>, <c>SUCCESS</c>, <c>FAILURE</c>.</summary>
-    public bool LowercaseStatuses { get; set; }
+    /// <summary>
+    /// The task-status endpoint spells statuses as the documentation's status examples do (<c>pending</c>,
+    /// <c>running</c>, <c>success</c>, <c>failure</c>: its own Python and JavaScript polling loops compare with these);
+    /// false: <c>PENDING</c>, <c>STARTED</c>, <c>SUCCESS</c>, <c>FAILURE</c> as in its list of states. The create answer
+    /// keeps its documented <c>PENDING</c> either way.
+    /// </summary>
+    public bool LowercaseStatuses { get; set; } = true;
 
     internal void ApplyDefaults()
     {
