@@ -88,6 +88,16 @@ internal static class Bars
         if (Find(nameof(GeneratorBenchmarks), nameof(GeneratorBenchmarks.IncrementalOneTypeEdit)) is { } ot)
             lines.Add(Line("6 generator", "one-type edit re-emits one file", GeneratorBenchmarks.OneTypeEditChangedFiles == 1 && GeneratorBenchmarks.OneTypeEditReEmitted == 1,
                 $"{GeneratorBenchmarks.OneTypeEditChangedFiles} file(s) changed, {GeneratorBenchmarks.OneTypeEditReEmitted} output(s) re-emitted, {Time(ot.MeanNs)}"));
+        if (Find(nameof(ThroughputBenchmarks), nameof(ThroughputBenchmarks.EightPartitions)) is { } p8 && Find(nameof(ThroughputBenchmarks), nameof(ThroughputBenchmarks.OneStream)) is { } p1)
+        {
+            var speedup = p1.MeanNs / p8.MeanNs;
+            lines.Add(Line("7 throughput", "export: 8 partitions ≥ 4× one stream at 20 ms latency (same records, asserted)", speedup >= 4, $"{speedup:F2}× ({Time(p8.MeanNs)} vs {Time(p1.MeanNs)})"));
+        }
+        if (Find(nameof(ThroughputBenchmarks), nameof(ThroughputBenchmarks.ImportEightInFlight)) is { } i8 && Find(nameof(ThroughputBenchmarks), nameof(ThroughputBenchmarks.ImportOneAtATime)) is { } i1)
+        {
+            var speedup = i1.MeanNs / i8.MeanNs;
+            lines.Add(Line("7 throughput", "import: 8 requests in flight ≥ 4× one at a time at 20 ms latency (all applied, asserted)", speedup >= 4, $"{speedup:F2}× ({Time(i8.MeanNs)} vs {Time(i1.MeanNs)})"));
+        }
         foreach (var (k, v) in GeneratorBenchmarks.Facts)
             lines.Add($"INFO  [6 generator] {k}: {v}");
         foreach (var line in lines) Console.WriteLine(line);

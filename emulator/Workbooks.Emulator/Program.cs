@@ -20,8 +20,10 @@ for (var i = 0; i < args.Length; i++)
         case "--people": options.PeopleCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--organisations": options.OrganisationCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--seed": options.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--latency": options.Latency = TimeSpan.FromMilliseconds(int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+        case "--bandwidth": options.BandwidthBytesPerSecond = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Workbooks emulator: --urls URL --schema FILE [--api-key KEY] [--people N] [--organisations N] [--seed N]");
+            Console.WriteLine("Workbooks emulator: --urls URL --schema FILE [--api-key KEY] [--people N] [--organisations N] [--seed N] [--latency MS] [--bandwidth BYTES_PER_S]");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'. Try --help.");

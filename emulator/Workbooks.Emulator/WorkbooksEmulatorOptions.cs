@@ -54,6 +54,17 @@ public sealed class WorkbooksEmulatorOptions
     /// <summary>The clock. Tests pass a controllable <see cref="TimeProvider"/> to move time forward.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// WAN conditions: added to every request before it is handled (a round trip to a distant service), so that
+    /// benchmarks show what a user far from the service gets. Zero (the default) adds nothing.
+    /// </summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>
+    /// WAN conditions: the most bytes per second one response body is sent at (null: as fast as loopback goes).
+    /// </summary>
+    public int? BandwidthBytesPerSecond { get; set; }
+
     /// <summary>Port to listen on (127.0.0.1 only). 0 picks a free port.</summary>
     public int Port { get; set; }
 

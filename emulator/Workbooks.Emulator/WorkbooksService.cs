@@ -99,9 +99,11 @@ internal sealed class WorkbooksService
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (Options.Latency > TimeSpan.Zero)
+            await Task.Delay(Options.Latency, context.RequestAborted).ConfigureAwait(false);
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        var style = new ResponseStyle();
+        var style = new ResponseStyle { BandwidthBytesPerSecond = Options.BandwidthBytesPerSecond };
         var method = request.Method.ToUpperInvariant();
         RequestParameters? parameters = null;
         var recorded = 0;

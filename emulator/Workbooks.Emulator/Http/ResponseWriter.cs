@@ -24,6 +24,7 @@ internal sealed class ResponseStyle
     public bool CorruptGzip { get; set; }
     public bool MalformedJson { get; set; }
     public EmulatorFault? Replacement { get; set; }
+    public int? BandwidthBytesPerSecond { get; set; }
 
     /// <summary>The body of a <c>MalformedJson</c> fault: arrays nested deeper than readers allow, never closed.</summary>
     internal static byte[] MalformedJsonBody { get; } = Encoding.UTF8.GetBytes("{\"data\":" + new string('[', 300));
@@ -131,6 +132,19 @@ internal static class ResponseWriter
             return;
         }
         response.ContentLength = payload.Length;
+        if (style.BandwidthBytesPerSecond is { } rate and > 0)
+        {
+            // A narrow link: the body in tenth-of-a-second slices.
+            var slice = Math.Max(1, rate / 10);
+            for (var at = 0; at < payload.Length; at += slice)
+            {
+                await response.Body.WriteAsync(payload[at..Math.Min(payload.Length, at + slice)], context.RequestAborted).ConfigureAwait(false);
+                await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (at + slice < payload.Length)
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted).ConfigureAwait(false);
+            }
+            return;
+        }
         await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -128,16 +128,43 @@ public sealed class WorkbooksChangeSet
             }
             throw ChangeSetException.Create(ControllerPath, new ChangeSetResult(results, 0), null);
         }
+        if (options.MaxConcurrency < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrency, "MaxConcurrency must be at least 1.");
+        var chunks = Enumerable.Range(0, (results.Length + options.ChunkSize - 1) / options.ChunkSize)
+            .Select(c => results[(c * options.ChunkSize)..Math.Min((c + 1) * options.ChunkSize, results.Length)]).ToArray();
         var requests = 0;
         Exception? failure = null;
-        for (var start = 0; start < results.Length && failure is null; start += options.ChunkSize)
+        var stopped = false;
+        using var gate = new SemaphoreSlim(options.MaxConcurrency);
+        var inFlight = new List<Task>();
+        foreach (var chunk in chunks)
         {
-            var chunk = results[start..Math.Min(start + options.ChunkSize, results.Length)];
-            requests++;
-            failure = await SubmitChunkAsync(chunk, perObject, options.VerifyGracePeriod, cancellationToken).ConfigureAwait(false);
-            if (!perObject && chunk.Any(r => r.Outcome != ChangeOutcome.Applied))
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref stopped))
+            {
+                gate.Release();
                 break; // later chunks stay NotAttempted: the caller decides what to do after a failure
+            }
+            Interlocked.Increment(ref requests);
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var chunkFailure = await SubmitChunkAsync(chunk, perObject, options.VerifyGracePeriod, cancellationToken).ConfigureAwait(false);
+                    if (chunkFailure is not null)
+                        Interlocked.CompareExchange(ref failure, chunkFailure, null);
+                    if (chunkFailure is not null || (!perObject && chunk.Any(r => r.Outcome != ChangeOutcome.Applied)))
+                        Volatile.Write(ref stopped, true);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, CancellationToken.None));
+            if (options.MaxConcurrency == 1)
+                await inFlight[^1].ConfigureAwait(false); // one at a time: decide about the next after this one
         }
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
         var result = new ChangeSetResult(results, requests);
         if (failure is not null || (options.ThrowOnFailure && !result.Success))
             throw ChangeSetException.Create(ControllerPath, result, failure);

@@ -281,6 +281,62 @@ public class WorkbooksQuery<T, TFields> where T : class
         }
     }
 
+    /// <summary>
+    /// Reads every matching record with up to <paramref name="partitions"/> keyset streams at once, each over a range of
+    /// ids, for callers who do not need order (an export, a mirror's first load). The same records as one stream reads
+    /// (each range pages by id, so inserts and deletes meanwhile neither skip nor repeat a record; the last range is open
+    /// to ids created during the read), in no particular order. Memory stays bounded: a producer waits while the caller
+    /// has not taken its records. The service's delaying redirects are followed as for any read.
+    /// </summary>
+    /// <param name="partitions">How many ranges are read at once (1 to 64).</param>
+    /// <param name="cancellationToken">Cancels every stream.</param>
+    /// <exception cref="InvalidOperationException">The query skips or takes records: those need an order.</exception>
+    public async IAsyncEnumerable<T> ReadInParallelAsync(int partitions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, 64);
+        if (SkipCount > 0 || TakeCount is not null)
+            throw new InvalidOperationException("A parallel read has no order, so Skip and Take cannot apply: read the whole query, or read it as one stream.");
+        var byId = new WorkbooksQuery<T, TFields>(this) { Sorts = [], OffsetPaging = false };
+        var first = await new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns }.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (first is null)
+            yield break;
+        var last = await new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns, Sorts = [SortKey.Descending("id")] }.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var low = RecordReader.RecordOf(first).Id;
+        var high = last is null ? low : RecordReader.RecordOf(last).Id;
+        var width = Math.Max(1, (high - low + partitions) / partitions);
+
+        var channel = System.Threading.Channels.Channel.CreateBounded<T>(new System.Threading.Channels.BoundedChannelOptions(partitions * PageSizeValue)
+        {
+            SingleReader = true,
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producers = Enumerable.Range(0, partitions).Select(async i =>
+        {
+            var from = low + i * width;
+            if (i > 0 && from > high)
+                return;
+            var range = WorkbooksFilter.Field("id").GreaterThanOrEqual(from);
+            if (i < partitions - 1)
+                range &= WorkbooksFilter.Field("id").LessThan(from + width); // the last range stays open
+            await foreach (var record in byId.Where(range).WithCancellation(stop.Token).ConfigureAwait(false))
+                await channel.Writer.WriteAsync(record, stop.Token).ConfigureAwait(false);
+        }).ToArray();
+        var all = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? t.Exception?.InnerException),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return record;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await all.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Cancellation (and <c>ConfigureAwait</c>) for <c>await foreach</c>.</summary>
     public ConfiguredCancelableAsyncEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
         AsAsyncEnumerable().WithCancellation(cancellationToken);
@@ -290,7 +346,7 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// (<c>System.Linq.AsyncEnumerable</c>). Operators applied after it run on the client, over every record the
     /// query returns: filter on the service with <c>Where</c> first.
     /// </summary>
-    public IAsyncEnumerable<T> AsAsyncEnumerable() => new Enumerable(this);
+    public IAsyncEnumerable<T> AsAsyncEnumerable() => new AsyncView(this);
 
     /// <summary>
     /// The guide's "Deltas" technique, exactly once per record version: every record added, changed or deleted since
@@ -408,7 +464,7 @@ public class WorkbooksQuery<T, TFields> where T : class
     }
 
     /// <summary>The explicit <see cref="IAsyncEnumerable{T}"/> view of a query (see <see cref="AsAsyncEnumerable"/>).</summary>
-    private sealed class Enumerable(WorkbooksQuery<T, TFields> query) : IAsyncEnumerable<T>
+    private sealed class AsyncView(WorkbooksQuery<T, TFields> query) : IAsyncEnumerable<T>
     {
         public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => query.GetAsyncEnumerator(cancellationToken);
     }
