@@ -274,6 +274,7 @@ public class WorkbooksQuery<T, TFields> where T : class
                     await records.DisposeAsync().ConfigureAwait(false);
                 }
             }
+            Telemetry.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
             remaining -= count;
             start += count;
             if (!cut && count < limit)

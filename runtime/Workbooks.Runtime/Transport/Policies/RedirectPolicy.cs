@@ -26,6 +26,7 @@ internal sealed class RedirectPolicy(WorkbooksOptions options) : PipelinePolicy
             if (hops >= options.MaxRedirects)
                 throw new WorkbooksRateLimitException($"{message.Request} was redirected {hops + 1} times (the service's delaying redirects): gave up after {options.MaxRedirects}.", message.Request.ToString());
             message.Target = target!;
+            Telemetry.DelayingRedirects.Add(1);
             message.Redirected = true;
         }
     }

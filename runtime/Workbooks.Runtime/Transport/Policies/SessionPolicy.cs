@@ -57,6 +57,7 @@ internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, 
             {
                 await Relogin(cancellationToken).ConfigureAwait(false);
                 ReloginCount++;
+                Telemetry.Relogins.Add(1);
             }
         }
         finally

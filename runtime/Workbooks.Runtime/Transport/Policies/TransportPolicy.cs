@@ -12,7 +12,9 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
     public override async Task<HttpResponseMessage> SendAsync(PipelineMessage message, CancellationToken cancellationToken)
     {
         using var request = Build(message);
-        using var activity = WorkbooksPipeline.ActivitySource.StartActivity("Workbooks " + message.Request, ActivityKind.Client);
+        using var activity = Telemetry.ActivitySource.StartActivity("Workbooks " + message.Request, ActivityKind.Client);
+        var started = Stopwatch.GetTimestamp();
+        var kind = new KeyValuePair<string, object?>("workbooks.request.kind", Telemetry.KindTag(message.Request.Kind));
         activity?.SetTag("http.request.method", request.Method.Method);
         activity?.SetTag("url.path", message.Target.AbsolutePath);
         // One deadline for the whole response: the headers here, the body where it is read (ResponseBody).
@@ -22,6 +24,8 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         {
             var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            Telemetry.Requests.Add(1, kind, new("http.response.status_code", (int)response.StatusCode));
+            Telemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
             if (response.RequestMessage?.RequestUri is { } answered && answered != request.RequestUri && !Redirects.IsServiceOrigin(answered, options.Service!))
             {
                 // The caller's handler followed a redirect by itself, off the service (the connect-time probe could not
@@ -36,6 +40,7 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         catch (Exception e)
         {
             deadline.Dispose();
+            Telemetry.Requests.Add(1, kind, new("error.type", e.GetType().Name));
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }

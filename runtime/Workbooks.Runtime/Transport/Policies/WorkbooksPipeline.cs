@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,8 +10,6 @@ namespace Workbooks.Transport.Policies;
 /// </summary>
 internal sealed class WorkbooksPipeline
 {
-    internal static readonly ActivitySource ActivitySource = new("Workbooks.Runtime", "1.0");
-
     private readonly PipelinePolicy _head;
     private readonly WorkbooksOptions _options;
 
@@ -20,7 +17,7 @@ internal sealed class WorkbooksPipeline
     {
         _options = options;
         Session = session;
-        var logger = options.LoggerFactory?.CreateLogger("Workbooks.Runtime") ?? NullLogger.Instance;
+        var logger = options.LoggerFactory?.CreateLogger(Telemetry.Name) ?? NullLogger.Instance;
         PipelinePolicy[] policies =
         [
             new ClientParametersPolicy(options),
