@@ -311,6 +311,7 @@ internal static class ChangeHandler
                 var values = RecordFactory.NewValues(type, context.Now, context.User.UserId, context.ApplicationName);
                 foreach (var (field, value) in item.Assignments)
                     values[field.Ordinal] = value;
+                TypeBehaviours.OnWrite(type, values, [.. item.Assignments.Select(a => a.Field)], create: true);
                 AttachFile(item, type, values, database, context);
                 var record = store.Add(values);
                 RecordFactory.Stamp(type, record.Values, record.Id);
@@ -329,6 +330,13 @@ internal static class ChangeHandler
                 {
                     record.Values[field.Ordinal] = value;
                     changed[field.Name] = new ChangedValue(field.Kind, value);
+                }
+                if (type.Field("name") is { } nameField && !changed.ContainsKey("name"))
+                {
+                    var before = record.Values[nameField.Ordinal];
+                    TypeBehaviours.OnWrite(type, record.Values, [.. item.Assignments.Select(a => a.Field)], create: false);
+                    if (!Equals(before, record.Values[nameField.Ordinal]))
+                        changed["name"] = new ChangedValue(nameField.Kind, record.Values[nameField.Ordinal]);
                 }
                 AttachFile(item, type, record.Values, database, context);
                 if (item.File is not null && type.ControllerPath == "upload_files")

@@ -63,7 +63,7 @@ internal static class ColumnResolver
     private static Column? Build(RecordTypeDef type, string name, EmulatorSchema schema)
     {
         if (type.Field(name) is { } field)
-            return new StoredColumn(field);
+            return TypeBehaviours.DerivedColumn(type, field, schema) ?? new StoredColumn(field);
         if (PermissionColumns.Contains(name))
             return new ConstantColumn(name, true, ValueKind.Boolean);
         // Normalise a[b][c] to a[b[c]] before looking for an association path.

@@ -89,6 +89,7 @@ public sealed class EmulatorDatabase
             var store = Store(controllerPath);
             var record = Storage.RecordFactory.NewValues(store.Type, Time.GetUtcNow().UtcDateTime, userId: 3, application: "Other user");
             Assign(record, values, store.Type);
+            Storage.TypeBehaviours.OnWrite(store.Type, record, Assigned(store.Type, values), create: true);
             return store.Add(record).Id;
         }
     }
@@ -104,6 +105,7 @@ public sealed class EmulatorDatabase
                 return false;
             var previousRefcode = record["refcode"] as string;
             Assign(record.Values, values, record.Type);
+            Storage.TypeBehaviours.OnWrite(record.Type, record.Values, Assigned(record.Type, values), create: false);
             Touch(record);
             store.IndexRefcode(record, previousRefcode);
             return true;
@@ -134,6 +136,9 @@ public sealed class EmulatorDatabase
 
     internal static DateTime TruncateToSecond(DateTime value) =>
         new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+
+    private static FieldDef[] Assigned(RecordTypeDef type, IReadOnlyDictionary<string, string?> values) =>
+        [.. values.Keys.Select(type.Field).OfType<FieldDef>()];
 
     private static void Assign(object?[] record, IReadOnlyDictionary<string, string?> values, RecordTypeDef type)
     {
