@@ -242,6 +242,40 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task AMultipartCreateOfSeveralUploadsStoresEachObjectsOwnFileAndItsLockVersion()
+    {
+        var noteId = Emu.DefaultDatabase.Ids("notes")[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var client = Client(Emu);
+        using var form = new MultipartFormDataContent();
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var (key, value) in new[]
+                     {
+                         ("__method[]", "POST"), ("id[]", "0"), ("lock_version[]", "0"),
+                         ("resource_id[]", noteId), ("resource_type[]", "Private::Note"), ("resource_attribute[]", "upload_files"),
+                     })
+                form.Add(new StringContent(value), key);
+        }
+        for (var i = 0; i < 3; i++)
+            form.Add(new ByteArrayContent([(byte)('a' + i), (byte)('a' + i)]), "upload_file[data][]", $"file-{i}.txt");
+
+        using var put = await client.PutAsync(new Uri(WithKey(Emu, "resource_upload_files.api"), UriKind.Relative), form);
+        var json = await ReadJsonAsync(put);
+
+        Assert.True(json.GetProperty("success").GetBoolean(), json.ToString());
+        var affected = json.GetProperty("affected_objects").EnumerateArray().ToArray();
+        Assert.Equal(3, affected.Length);
+        for (var i = 0; i < 3; i++)
+        {
+            var uploadId = affected[i].GetProperty("upload_file_id").GetInt64();
+            Assert.Equal(JsonValueKind.Number, affected[i].GetProperty("upload_file[lock_version]").ValueKind);
+            using var download = await client.GetAsync(new Uri(WithKey(Emu, $"upload_files/{uploadId}/download"), UriKind.Relative));
+            Assert.Equal(new[] { (byte)('a' + i), (byte)('a' + i) }, await download.Content.ReadAsByteArrayAsync());
+            Assert.Equal($"file-{i}.txt", Emu.DefaultDatabase.Get("upload_files", uploadId)!["file_name"]);
+        }
+    }
+
+    [Fact]
     public async Task DataUriUploadIsAnAlternativeToMultipart()
     {
         var noteId = Emu.DefaultDatabase.Ids("notes")[0];

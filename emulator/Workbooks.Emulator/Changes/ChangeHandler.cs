@@ -96,6 +96,8 @@ internal static class ChangeHandler
             var filter = terms.Count == 0 ? null : FilterCompiler.Compile(type, terms, p.Get("_fm"), database, context.Now);
 
             var items = new Item[n];
+            // File parts of one key fill the objects that take a file in order: the index runs across objects.
+            var fileIndex = new Dictionary<string, int>();
             var refcodesInRequest = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (var i = 0; i < n; i++)
             {
@@ -136,7 +138,6 @@ internal static class ChangeHandler
                     continue; // the other fields of a delete are irrelevant (the guide sends them empty)
 
                 var given = new HashSet<string>(StringComparer.Ordinal);
-                var fileIndex = new Dictionary<string, int>();
                 foreach (var (key, field, values, fileParts) in columns)
                 {
                     string raw;
@@ -401,6 +402,7 @@ internal static class ChangeHandler
         Set(type, values, prefix + "[file_content_type]", file.ContentType);
         Set(type, values, prefix + "[file_size]", (long)file.Content.Length);
         Set(type, values, prefix + "[id]", upload.Id);
+        Set(type, values, prefix + "[lock_version]", (long)upload.LockVersion);
     }
 
     /// <summary>The DataURI alternative to multipart: <c>[data:text/plain;base64,SGVsbG8=,hello.txt]</c>.</summary>

@@ -245,6 +245,11 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
                         continue;
                     var target = targets[_random.Next(targets.Length)];
                     var targetRecord = target.Rows[_random.Next(target.Rows.Count)];
+                    // A picklist key the seeding already set (an entry's picklist_id, a picklist field's entry) stays:
+                    // relinking it at random put entries into the wrong picklists. (The draws above are made all the
+                    // same, so every other link keeps its seeded value.)
+                    if (record.Values[key.Ordinal] is not null && targets.Any(t => t.Type.ControllerPath is "admin/picklists" or "admin/picklist_entries"))
+                        continue;
                     record.Values[key.Ordinal] = targetRecord.Id;
                     if (typeField is not null && typeField.Kind == ValueKind.Text)
                         record.Values[typeField.Ordinal] = target.Type.ClassName;
