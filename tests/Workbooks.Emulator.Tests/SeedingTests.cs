@@ -22,4 +22,18 @@ public sealed class SeedingTests(SharedEmulator shared) : IClassFixture<SharedEm
         // A picklist holds each of its values once (relinking at random mixed several picklists' values together).
         Assert.All(byPicklist.Values, values => Assert.Equal(values.Length, values.Distinct().Count()));
     }
+
+    [Fact]
+    public void SeededRecordsAreCreatedUpToNowSoTheLastThirtyDaysHoldSome()
+    {
+        var db = shared.Emulator.DefaultDatabase;
+        var now = DateTime.UtcNow;
+        var created = db.Ids("crm/people")
+            .Select(id => DateTime.ParseExact(db.Get("crm/people", id)!["created_at"]!, "ddd MMM dd HH:mm:ss 'UTC' yyyy", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal))
+            .ToArray();
+
+        Assert.Contains(created, c => c >= now.AddDays(-30));
+        Assert.All(created, c => Assert.True(c <= now.AddMinutes(1), $"created {c:u}, after now"));
+        Assert.Contains(created, c => c < now.AddDays(-365));
+    }
 }

@@ -54,7 +54,9 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
 
     private readonly Random _random = new(options.Seed ^ database.Info.Id * 7919);
     private readonly Dictionary<int, List<(long Id, string Value)>> _picklistEntries = [];
-    private readonly DateTime _epoch = new(2026, 10, 1, 9, 0, 0, DateTimeKind.Utc);
+    /// <summary>Seeded dates spread up to the emulator's now (creates and updates over the last three years; due dates
+    /// around it), so that "created in the last 30 days" finds records on a fresh emulator, as in a live database.</summary>
+    private readonly DateTime _epoch = EmulatorDatabase.TruncateToSecond(options.TimeProvider.GetUtcNow().UtcDateTime);
 
     public void Seed()
     {
