@@ -294,6 +294,13 @@ internal sealed class WorkbooksService
             await extras.MetadataAsync(context, call, style).ConfigureAwait(false);
             return;
         }
+        if (route.EndsWith("/metadata", StringComparison.Ordinal) && Schema.ByControllerPath.TryGetValue(route[..^"/metadata".Length], out var described))
+        {
+            // <controller>/metadata.api: the one record type's metadata, as metadata/types.api gives it.
+            RequireRead(call);
+            await extras.MetadataAsync(context, call, style, described).ConfigureAwait(false);
+            return;
+        }
         if (route.StartsWith("data_view/", StringComparison.Ordinal))
         {
             RequireRead(call);

@@ -62,6 +62,24 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
         Assert.Contains(types, t => t.GetProperty("controller_path").GetString() == "crm/people");
     }
 
+    [Theory]
+    [InlineData("crm/people", "Private::Crm::Person")]
+    [InlineData("reporting/reports", null)]
+    public async Task AControllersMetadataIsItsOwnTypesMetadata(string controller, string? className)
+    {
+        using var client = Client(Emu);
+
+        var (status, json) = await GetJsonAsync(client, WithKey(Emu, controller + "/metadata.api"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var type = Assert.Single(json.GetProperty("data").EnumerateArray().ToArray());
+        Assert.Equal(controller, type.GetProperty("controller_path").GetString());
+        if (className is not null)
+            Assert.Equal(className, type.GetProperty("class_name").GetString());
+        Assert.Equal(JsonValueKind.Array, type.GetProperty("fields").ValueKind);
+        Assert.Equal(1, json.GetProperty("total").GetInt32());
+    }
+
     // ---------- reports ----------
 
     [Fact]

@@ -39,4 +39,52 @@ public sealed class StandaloneProcessTests
                 process.Kill(entireProcessTree: true);
         }
     }
+
+    [Fact]
+    public async Task TheStandaloneEmulatorTakesItsOptionsAndPrintsEveryCredentialOfBothApis()
+    {
+        var dll = typeof(WorkbooksEmulator).Assembly.Location;
+        using var process = Process.Start(new ProcessStartInfo("dotnet",
+            [dll, "--urls", "http://127.0.0.1:0", "--people", "5", "--organisations", "5", "--api-key", "crm-key-1",
+             "--user", "ann@example.test:s3cret", "--user", "bob@example.test:an0ther",
+             "--engagement-key", "eng-key-1:ws-a,ws-b", "--extraction-seconds", "3", "--objects-per-request", "10"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        try
+        {
+            using var started = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var lines = new List<string>();
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(started.Token)) is not null && !line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
+                lines.Add(line);
+
+            Assert.Contains("API key: crm-key-1", lines);
+            Assert.Contains(lines, l => l.StartsWith("User: ann@example.test / s3cret", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("User: bob@example.test / an0ther", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("Engagement API key: eng-key-1 (X-API-Key header; workspaces ws-a, ws-b; extraction takes 3 s)", StringComparison.Ordinal));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnUnknownOptionExitsWithTwoAndSaysWhatToTry()
+    {
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(WorkbooksEmulator).Assembly.Location, "--frobnicate"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Unknown argument '--frobnicate'. Try --help.", error, StringComparison.Ordinal);
+    }
 }

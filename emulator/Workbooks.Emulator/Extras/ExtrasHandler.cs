@@ -52,11 +52,11 @@ internal sealed class ExtrasHandler(WorkbooksService service)
     private static readonly string[] SearchedTypes = ["crm/people", "crm/organisations", "crm/cases", "crm/sales_leads"];
     private static readonly string[] SearchedExtraFields = ["main_location[email]", "main_location[town]"];
 
-    public Task MetadataAsync(HttpContext context, CallContext call, ResponseStyle style)
+    public Task MetadataAsync(HttpContext context, CallContext call, ResponseStyle style, RecordTypeDef? only = null)
     {
         var classNames = call.Parameters.GetArray("class_names");
         var select = call.Parameters.GetArray("_select_columns");
-        var types = service.Schema.Types.Where(t => classNames.Count == 0 || classNames.Contains(t.ClassName)).ToArray();
+        var types = only is not null ? [only] : service.Schema.Types.Where(t => classNames.Count == 0 || classNames.Contains(t.ClassName)).ToArray();
         return ResponseWriter.WriteJsonAsync(context, 200, style, w =>
         {
             w.WriteStartObject();
