@@ -75,7 +75,10 @@ public static class WorkbooksServiceCollectionExtensions
     {
         // Runs after every Configure: the logger factory of the container unless the caller chose one.
         services.AddOptions<WorkbooksOptions>().PostConfigure<IServiceProvider>((options, provider) =>
-            options.LoggerFactory ??= provider.GetService<ILoggerFactory>());
+            options.LoggerFactory ??= provider.GetService<ILoggerFactory>())
+            // Checked when the host starts, not at the first request: a bad value (Timeout "30s") fails the start.
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkbooksOptions>, WorkbooksOptionsValidator>());
         services.TryAddSingleton<WorkbooksSessionProvider>();
         services.TryAddSingleton<IWorkbooksSessionProvider>(sp => sp.GetRequiredService<WorkbooksSessionProvider>());
         return services.AddHttpClient(HttpClientName)
