@@ -37,6 +37,7 @@ public static class WorkbooksConfigurationBinder
         if (Int(configuration, path, "MaxUrlLength") is { } maxUrl) options.MaxUrlLength = maxUrl;
         if (Bool(configuration, path, "RequestUnambiguousFormats") is { } unambiguous) options.RequestUnambiguousFormats = unambiguous;
         if (Bool(configuration, path, "PerObjectTransactions") is { } perObject) options.PerObjectTransactions = perObject;
+        if (Bool(configuration, path, "Compression") is { } compression) options.Compression = compression;
     }
 
     private static string? Text(IConfiguration configuration, string key) =>

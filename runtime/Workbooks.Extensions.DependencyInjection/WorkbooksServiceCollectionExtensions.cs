@@ -16,7 +16,7 @@ public static class WorkbooksServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="WorkbooksOptions"/> configured by <paramref name="configure"/>, the named HTTP client
-    /// <c>"Workbooks"</c> (no automatic redirects, no cookie container, all decompression methods) and the
+    /// <c>"Workbooks"</c> (no automatic redirects, no cookie container, no automatic decompression: the session asks for gzip when it pays and decodes it) and the
     /// <see cref="IWorkbooksSessionProvider"/> singleton that connects once, lazily.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -88,7 +88,9 @@ public static class WorkbooksServiceCollectionExtensions
                 AllowAutoRedirect = false,
                 // The session keeps the session cookie itself.
                 UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.All,
+                // The session asks for gzip only when it pays (WorkbooksOptions.Compression) and decodes it itself:
+                // an automatic decompression would add Accept-Encoding to every request.
+                AutomaticDecompression = DecompressionMethods.None,
             })
             // The session applies WorkbooksOptions.Timeout to each attempt.
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)

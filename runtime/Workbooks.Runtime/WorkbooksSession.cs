@@ -47,7 +47,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
     /// <summary>How many times the session expired and was re-established transparently.</summary>
     public int ReloginCount => Pipeline.Session.ReloginCount;
 
-    /// <summary>Connects with a client the session creates and owns (no automatic redirects, gzip decoded).</summary>
+    /// <summary>Connects with a client the session creates and owns (no automatic redirects; gzip asked for as <see cref="WorkbooksOptions.Compression"/> says, and decoded).</summary>
     public static Task<WorkbooksSession> ConnectAsync(WorkbooksOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,7 +56,9 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            // The pipeline asks for gzip only when it pays (WorkbooksOptions.Compression) and decodes it itself: an
+            // automatic decompression would add Accept-Encoding to every request.
+            AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
         return ConnectCoreAsync(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, options, cancellationToken);
@@ -116,7 +118,7 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
     {
         var probe = new Uri(options.Service!, "crm/people.api?_start=0&_limit=1");
         using var request = new HttpRequestMessage(HttpMethod.Get, probe);
-        request.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
         request.Headers.TryAddWithoutValidation("Cookie", Protocol.SessionCookie + "=not-a-session");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);

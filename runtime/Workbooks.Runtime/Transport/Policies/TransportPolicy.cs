@@ -104,9 +104,10 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
 
         var http = new HttpRequestMessage(method, url) { Content = content };
         http.Headers.UserAgent.Clear();
-        http.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
+        http.Headers.TryAddWithoutValidation("User-Agent", options.EffectiveUserAgent);
         http.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        http.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        if (options.UsesCompression)
+            http.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         http.Headers.ExpectContinue = false;
         if (message.Cookie is { } cookie)
             http.Headers.TryAddWithoutValidation("Cookie", Protocol.SessionCookie + "=" + cookie);
