@@ -226,9 +226,12 @@ public class WorkbooksQuery<T, TFields> where T : class
         PagesAsync(this, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>
-    /// Reads <paramref name="query"/> page by page, each page after the last record read. A page whose body is cut
-    /// short or stalls (a transport failure of an idempotent read) is read again from after its last record read, at
-    /// most <see cref="WorkbooksOptions.MaxRetries"/> times in all: nothing is skipped and nothing repeated.
+    /// Reads <paramref name="query"/> page by page, each page after the last record read, one page ahead: as soon as a
+    /// page has been read to its end (so its last record is known), the next one is requested while the caller is still
+    /// taking this one's records. At most two pages are held. A page whose body is cut short or stalls (a transport
+    /// failure of an idempotent read) is read again from after its last record read, at most
+    /// <see cref="WorkbooksOptions.MaxRetries"/> times in all: nothing is skipped and nothing repeated. When the caller
+    /// stops, the page read ahead is cancelled.
     /// </summary>
     private async IAsyncEnumerable<T> PagesAsync(WorkbooksQuery<T, TFields> query, [EnumeratorCancellation] CancellationToken cancellationToken, Action<WorkbooksResponse>? onPage = null)
     {
@@ -237,49 +240,74 @@ public class WorkbooksQuery<T, TFields> where T : class
         WorkbooksRecord? last = null;
         var start = query.SkipCount;
         var resumes = 0;
-        while (remaining > 0)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<PageRead> Read(int limit)
         {
-            var limit = Math.Min(query.PageSizeValue, remaining);
             var keyset = !query.OffsetPaging && last is not null;
             var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
                 .AddRange(query.BuildParameters(limit, keyset ? Keyset.After(sorts, last!) : null, keyset ? 0 : start, skipTotal: true));
-            var count = 0;
-            var cut = false;
-            using (var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false))
+            return ReadPageAsync(request, limit, onPage, stop.Token);
+        }
+
+        var next = remaining > 0 ? Read(Math.Min(query.PageSizeValue, remaining)) : null;
+        try
+        {
+            while (next is not null)
             {
-                onPage?.Invoke(response);
-                var records = IndexPageReader.Read(response.Content, RecordReader).GetAsyncEnumerator(cancellationToken);
+                var page = await next.ConfigureAwait(false);
+                next = null;
+                if (page.Cut is { } cut && (query.OffsetPaging || ++resumes > Session.Options.MaxRetries))
+                    throw cut;
+                var count = page.Records.Count;
+                if (count > 0)
+                    last = RecordReader.RecordOf(page.Records[^1]);
+                Telemetry.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
+                remaining -= count;
+                start += count;
+                if (remaining > 0 && (page.Cut is not null || count == page.Limit))
+                    next = Read(Math.Min(query.PageSizeValue, remaining)); // ahead, while the caller takes this page
+                foreach (var record in page.Records)
+                    yield return record;
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
                 try
                 {
-                    while (true)
-                    {
-                        try
-                        {
-                            if (!await records.MoveNextAsync().ConfigureAwait(false))
-                                break;
-                        }
-                        catch (WorkbooksTransportException e) when (!e.OutcomeUnknown && !query.OffsetPaging && resumes < Session.Options.MaxRetries)
-                        {
-                            cut = true;
-                            resumes++;
-                            break;
-                        }
-                        count++;
-                        last = RecordReader.RecordOf(records.Current);
-                        yield return records.Current;
-                    }
+                    (await next.ConfigureAwait(false)).Dispose();
                 }
-                finally
+                catch (Exception e) when (e is OperationCanceledException or WorkbooksException)
                 {
-                    await records.DisposeAsync().ConfigureAwait(false);
+                    // The page read ahead for a caller who stopped: nothing to report.
                 }
             }
-            Telemetry.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
-            remaining -= count;
-            start += count;
-            if (!cut && count < limit)
-                yield break;
         }
+    }
+
+    /// <summary>One page read to its end (or to where its body was cut, with the cause).</summary>
+    private sealed record PageRead(List<T> Records, int Limit, WorkbooksTransportException? Cut) : IDisposable
+    {
+        public void Dispose() => Records.Clear();
+    }
+
+    private async Task<PageRead> ReadPageAsync(WorkbooksRequest request, int limit, Action<WorkbooksResponse>? onPage, CancellationToken cancellationToken)
+    {
+        var records = new List<T>(Math.Min(limit, 1024));
+        using var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        onPage?.Invoke(response);
+        try
+        {
+            await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
+                records.Add(record);
+        }
+        catch (WorkbooksTransportException e) when (!e.OutcomeUnknown)
+        {
+            return new PageRead(records, limit, e);
+        }
+        return new PageRead(records, limit, null);
     }
 
     /// <summary>
