@@ -23,12 +23,13 @@ public class PagingBenchmarks
     public void Setup()
     {
         _emulator = Support.StartEmulatorAsync(Records).GetAwaiter().GetResult();
-        _recorder = new RecordingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate, AllowAutoRedirect = false, UseCookies = false });
+        _recorder = new RecordingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), AutomaticDecompression = System.Net.DecompressionMethods.None, AllowAutoRedirect = false, UseCookies = false });
         _sessionClient = new HttpClient(_recorder) { Timeout = Timeout.InfiniteTimeSpan };
         _session = WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emulator.BaseAddress, ApiKey = _emulator.ApiKey, AllowInsecureLoopback = true }, _sessionClient).GetAwaiter().GetResult();
         _crm = new SampleCrm(_session);
-        // Same handler settings as the session's own client: gzip decoded, no automatic redirects.
-        _raw = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate, AllowAutoRedirect = false, UseCookies = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        // Same handler settings as the session's own client: no automatic decompression (which would add Accept-Encoding
+        // to the replayed requests: the session asks for gzip only off loopback), no automatic redirects.
+        _raw = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), AutomaticDecompression = System.Net.DecompressionMethods.None, AllowAutoRedirect = false, UseCookies = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
         // Record exactly what the generated client sends, so the baseline replays the same requests.
         _recorder.Recording = true;
