@@ -19,6 +19,20 @@ public sealed class ParallelTests(ITestOutputHelper output)
         return (emulator, session);
     }
 
+    private static WorkbooksChangeSet Creates(WorkbooksSession session, int count, bool withReferences)
+    {
+        var changes = session.Changes(Organisations);
+        for (var i = 0; i < count; i++)
+        {
+            var record = new WorkbooksRecord();
+            record.Set("name", $"Bulk {i}");
+            if (withReferences)
+                record.Set("created_through_reference", $"bulk-{i}");
+            changes.Create(record);
+        }
+        return changes;
+    }
+
     private static Dictionary<long, int> Live(WorkbooksEmulator emulator) =>
         emulator.DefaultDatabase.Ids(People).ToDictionary(id => id, id => int.Parse(emulator.DefaultDatabase.Get(People, id)!["lock_version"]!, System.Globalization.CultureInfo.InvariantCulture));
 
@@ -94,14 +108,7 @@ public sealed class ParallelTests(ITestOutputHelper output)
         await using (emulator)
         await using (session)
         {
-            var changes = session.Changes(Organisations);
-            for (var i = 0; i < 1000; i++)
-            {
-                var record = new WorkbooksRecord();
-                record.Set("name", $"Bulk {i}");
-                record.Set("created_through_reference", $"bulk-{i}");
-                changes.Create(record);
-            }
+            var changes = Creates(session, 1000, withReferences: true);
 
             var result = await changes.SubmitAsync(new ChangeSetOptions { MaxConcurrency = 8 });
 
@@ -119,13 +126,7 @@ public sealed class ParallelTests(ITestOutputHelper output)
         await using (emulator)
         await using (session)
         {
-            var changes = session.Changes(Organisations);
-            for (var i = 0; i < 1000; i++)
-            {
-                var record = new WorkbooksRecord();
-                record.Set("name", $"Bulk {i}");
-                changes.Create(record);
-            }
+            var changes = Creates(session, 1000, withReferences: false);
             emulator.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = Organisations, Method = "PUT", Skip = 2 });
 
             var error = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync(new ChangeSetOptions { MaxConcurrency = 4, VerifyGracePeriod = TimeSpan.FromMilliseconds(200) }));
