@@ -11,28 +11,8 @@ public sealed class ChangeSetEmulator() : EmulatorFixture(people: 100, organisat
 /// test uses) or changes an existing one it reads first, counts only its own requests, and its injected fault is
 /// consumed by its own request. A test that cannot share starts its own emulator.
 /// </remarks>
-public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
+public sealed class ChangeSetTests(ChangeSetEmulator fixture) : SharedEmulatorTests<ChangeSetEmulator>(fixture)
 {
-    private readonly ChangeSetEmulator _fixture;
-    private WorkbooksEmulator _emu;
-    private WorkbooksSession _session;
-
-    public ChangeSetTests(ChangeSetEmulator fixture)
-    {
-        fixture.Reset();
-        _fixture = fixture;
-        _emu = fixture.Emulator;
-        _session = fixture.Session;
-    }
-
-    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator and session of its own; dispose it.</summary>
-    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
-    {
-        var own = await _fixture.StartOwnAsync();
-        (_emu, _session) = (own.Emulator, own.Session);
-        return own;
-    }
-
     private static WorkbooksRecord NewOrganisation(string name, string? reference = null)
     {
         var record = new WorkbooksRecord();
@@ -42,14 +22,14 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
     }
 
     private async Task<WorkbooksRecord> ReadAsync(long id) =>
-        (await _session.Records("crm/organisations").Where(Field("id").Equal(id)).ToListAsync()).Single();
+        (await Session.Records("crm/organisations").Where(Field("id").Equal(id)).ToListAsync()).Single();
 
-    private int PutRequests() => _emu.Control.Requests.Count(r => r.Method == "PUT" && r.Path == "/crm/organisations.api");
+    private int PutRequests() => Emu.Control.Requests.Count(r => r.Method == "PUT" && r.Path == "/crm/organisations.api");
 
     [Fact]
     public async Task TwoHundredFiftyCreatesGoAsThreeRequestsAndEveryRecordGetsItsId()
     {
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         var records = Enumerable.Range(0, 250).Select(i => changes.Create(NewOrganisation($"Bulk {i}"))).ToArray();
         var before = PutRequests();
 
@@ -60,19 +40,19 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
         Assert.True(result.Success);
         Assert.All(records, r => Assert.True(r.Id > 0));
         Assert.Equal(250, records.Select(r => r.Id).Distinct().Count());
-        Assert.Equal("Bulk 249", _emu.DefaultDatabase.Get("crm/organisations", records[249].Id)!["name"]);
+        Assert.Equal("Bulk 249", Emu.DefaultDatabase.Get("crm/organisations", records[249].Id)!["name"]);
         Assert.Empty(records[0].ChangedFields);
     }
 
     [Fact]
     public async Task CreateUpdateAndDeleteInOneSetOnlySendDirtyFields()
     {
-        var existing = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[0]);
-        var stale = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[1]);
+        var existing = await ReadAsync(Emu.DefaultDatabase.Ids("crm/organisations")[0]);
+        var stale = await ReadAsync(Emu.DefaultDatabase.Ids("crm/organisations")[1]);
         var lockVersion = existing.LockVersion;
         existing.Set("organisation_num_employees", 250L);
 
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         var created = changes.Create(NewOrganisation("Ada Ltd"));
         changes.Update(existing);
         changes.Delete(stale);
@@ -83,19 +63,19 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
         Assert.True(created.Id > 0);
         Assert.Equal(lockVersion + 1, existing.LockVersion);
         Assert.Equal(250, existing.GetInt64("organisation_num_employees"));
-        Assert.Equal("250", _emu.DefaultDatabase.Get("crm/organisations", existing.Id)!["organisation_num_employees"]);
-        Assert.DoesNotContain(stale.Id, _emu.DefaultDatabase.Ids("crm/organisations"));
-        var sent = _emu.Control.Requests.Last(r => r.Method == "PUT");
+        Assert.Equal("250", Emu.DefaultDatabase.Get("crm/organisations", existing.Id)!["organisation_num_employees"]);
+        Assert.DoesNotContain(stale.Id, Emu.DefaultDatabase.Ids("crm/organisations"));
+        var sent = Emu.Control.Requests.Last(r => r.Method == "PUT");
         Assert.DoesNotContain(sent.Parameters, p => p.Key == "website[]"); // untouched fields are not sent
     }
 
     [Fact]
     public async Task AStaleLockVersionSurfacesAsAConcurrencyErrorCarryingTheRecord()
     {
-        var record = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[2]);
-        _emu.DefaultDatabase.Update("crm/organisations", record.Id, new Dictionary<string, string?> { ["website"] = "www.elsewhere.example" });
+        var record = await ReadAsync(Emu.DefaultDatabase.Ids("crm/organisations")[2]);
+        Emu.DefaultDatabase.Update("crm/organisations", record.Id, new Dictionary<string, string?> { ["website"] = "www.elsewhere.example" });
         record.Set("name", "Mine");
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         changes.Update(record);
 
         var e = await Assert.ThrowsAsync<WorkbooksConcurrencyException>(() => changes.SubmitAsync());
@@ -108,26 +88,26 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
     public async Task AFailedObjectIsNamedWithItsFieldErrorsAndTheOthersAreRolledBack()
     {
         await using var own = await UseOwnEmulatorAsync(); // its own: it counts organisations, which the other tests create
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         changes.Create(NewOrganisation("Fine Ltd"));
         var bad = new WorkbooksRecord();
         bad.Set("website", "www.nameless.example");
         changes.Create(bad);
-        var before = _emu.DefaultDatabase.Count("crm/organisations");
+        var before = Emu.DefaultDatabase.Count("crm/organisations");
 
         var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync());
         var failed = e.Result.Results[1];
         Assert.Equal(ChangeOutcome.Failed, failed.Outcome);
         Assert.Equal("can't be blank", failed.Errors["name"].Single());
         Assert.Equal(ChangeOutcome.RolledBack, e.Result.Results[0].Outcome);
-        Assert.Equal(before, _emu.DefaultDatabase.Count("crm/organisations"));
+        Assert.Equal(before, Emu.DefaultDatabase.Count("crm/organisations"));
         Assert.Contains("create #1", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task PerObjectTransactionsApplyTheGoodObjects()
     {
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         var good = changes.Create(NewOrganisation("Fine Per Object Ltd"));
         changes.Create(new WorkbooksRecord());
         var result = await changes.SubmitAsync(new ChangeSetOptions { PerObjectTransactions = true, ThrowOnFailure = false });
@@ -140,9 +120,9 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
     {
         // From the client, a connection cut after sending cannot be told from a request still on its way: it is read
         // back for the grace period, and never sent again.
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         changes.Create(NewOrganisation("Dropped Before Ltd", "ext-before-1"));
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnection) { PathContains = "crm/organisations", Method = "PUT" });
         var before = PutRequests();
 
         var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync(new ChangeSetOptions { VerifyGracePeriod = TimeSpan.FromMilliseconds(300) }));
@@ -150,55 +130,55 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
         Assert.Equal(ChangeOutcome.Unknown, e.Result.Results[0].Outcome);
         Assert.IsType<WorkbooksTransportException>(e.InnerException);
         Assert.Equal(1, PutRequests() - before);
-        Assert.DoesNotContain(_emu.DefaultDatabase.Ids("crm/organisations"), id => _emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-before-1");
+        Assert.DoesNotContain(Emu.DefaultDatabase.Ids("crm/organisations"), id => Emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-before-1");
         Assert.Equal(0, await changes.SettleAsync(e.Result));
     }
 
     [Fact]
     public async Task ACreateAppliedBeforeTheConnectionDroppedIsFoundAndNotDuplicated()
     {
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         var record = changes.Create(NewOrganisation("Dropped After Ltd", "ext-after-1"));
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnectionAfterProcessing) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnectionAfterProcessing) { PathContains = "crm/organisations", Method = "PUT" });
 
         var result = await changes.SubmitAsync();
 
         Assert.True(result.Success);
         Assert.True(result.Results[0].Verified);
-        var matching = _emu.DefaultDatabase.Ids("crm/organisations").Where(id => _emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-after-1").ToArray();
+        var matching = Emu.DefaultDatabase.Ids("crm/organisations").Where(id => Emu.DefaultDatabase.Get("crm/organisations", id)!["created_through_reference"] == "ext-after-1").ToArray();
         Assert.Equal(record.Id, Assert.Single(matching));
     }
 
     [Fact]
     public async Task ACreateThatCannotBeVerifiedIsReportedUnknownAndNeverResent()
     {
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         changes.Create(NewOrganisation("Unverifiable Ltd"));
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
         var before = PutRequests();
 
         var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => changes.SubmitAsync(new ChangeSetOptions { VerifyGracePeriod = TimeSpan.FromMilliseconds(300) }));
 
         Assert.Equal(ChangeOutcome.Unknown, e.Result.Results[0].Outcome);
         Assert.Equal(1, PutRequests() - before);
-        Assert.Equal(1, _emu.DefaultDatabase.Ids("crm/organisations").Count(id => _emu.DefaultDatabase.Get("crm/organisations", id)!["name"] == "Unverifiable Ltd"));
+        Assert.Equal(1, Emu.DefaultDatabase.Ids("crm/organisations").Count(id => Emu.DefaultDatabase.Get("crm/organisations", id)!["name"] == "Unverifiable Ltd"));
     }
 
     [Fact]
     public async Task AnUpdateWhoseAnswerWasLostIsVerifiedByItsLockVersion()
     {
-        var record = await ReadAsync(_emu.DefaultDatabase.Ids("crm/organisations")[3]);
+        var record = await ReadAsync(Emu.DefaultDatabase.Ids("crm/organisations")[3]);
         var lockVersion = record.LockVersion;
         record.Set("website", "www.verified.example");
-        var changes = _session.Changes("crm/organisations");
+        var changes = Session.Changes("crm/organisations");
         changes.Update(record);
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.TruncateResponse) { PathContains = "crm/organisations", Method = "PUT" });
 
         var result = await changes.SubmitAsync();
 
         Assert.True(result.Success);
         Assert.Equal(lockVersion + 1, record.LockVersion);
-        Assert.Equal("www.verified.example", _emu.DefaultDatabase.Get("crm/organisations", record.Id)!["website"]);
+        Assert.Equal("www.verified.example", Emu.DefaultDatabase.Get("crm/organisations", record.Id)!["website"]);
     }
 
     [Fact]
@@ -210,11 +190,11 @@ public sealed class ChangeSetTests : IClassFixture<ChangeSetEmulator>
         task.Set("reminder_datetime", new DateTimeOffset(2029, 12, 24, 9, 0, 0, TimeSpan.Zero));
         task.Set("reminder_enabled", true);
         task.Set("description", (string?)null);
-        var changes = _session.Changes("activity/tasks");
+        var changes = Session.Changes("activity/tasks");
         changes.Create(task);
         await changes.SubmitAsync();
 
-        var stored = _emu.DefaultDatabase.Get("activity/tasks", task.Id)!;
+        var stored = Emu.DefaultDatabase.Get("activity/tasks", task.Id)!;
         Assert.Equal(" 2 May 2010", stored["due_date"]);
         Assert.Equal("Mon Dec 24 09:00:00 UTC 2029", stored["reminder_datetime"]);
         Assert.Equal("true", stored["reminder_enabled"]);

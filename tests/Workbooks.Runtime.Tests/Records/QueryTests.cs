@@ -10,35 +10,15 @@ public sealed class QueryEmulator() : EmulatorFixture(people: 600, organisations
 /// One emulator and session for the class: each test compares the service's answer with the store at the same moment,
 /// and only the delta-sync test changes organisations. A test that cannot share starts its own emulator.
 /// </remarks>
-public sealed class QueryTests : IClassFixture<QueryEmulator>
+public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<QueryEmulator>(fixture)
 {
-    private readonly QueryEmulator _fixture;
-    private WorkbooksEmulator _emu;
-    private WorkbooksSession _session;
-
-    public QueryTests(QueryEmulator fixture)
-    {
-        fixture.Reset();
-        _fixture = fixture;
-        _emu = fixture.Emulator;
-        _session = fixture.Session;
-    }
-
-    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator and session of its own; dispose it.</summary>
-    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
-    {
-        var own = await _fixture.StartOwnAsync();
-        (_emu, _session) = (own.Emulator, own.Session);
-        return own;
-    }
-
     private List<IReadOnlyDictionary<string, string?>> AllPeople() =>
-        _emu.DefaultDatabase.Ids("crm/people").Select(id => _emu.DefaultDatabase.Get("crm/people", id)!).ToList();
+        Emu.DefaultDatabase.Ids("crm/people").Select(id => Emu.DefaultDatabase.Get("crm/people", id)!).ToList();
 
     [Fact]
     public async Task ABooleanFilterWithAnAssociationPathReturnsExactlyTheMatchingRecords()
     {
-        var query = _session.Records("crm/people")
+        var query = Session.Records("crm/people")
             .Where(Field("person_last_name").StartsWith("G") & (Field("main_location[email]").StartsWith("a") | !Field("employer[name]").IsBlank()))
             .Select("person_last_name", "main_location[email]", "employer_link")
             .PageSize(7);
@@ -54,7 +34,7 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     [Fact]
     public async Task SortedQueriesPageByOffsetInTheRequestedOrder()
     {
-        var records = await _session.Records("crm/people").OrderByDescending("person_last_name").ThenBy("id").PageSize(50).Take(120).ToListAsync();
+        var records = await Session.Records("crm/people").OrderByDescending("person_last_name").ThenBy("id").PageSize(50).Take(120).ToListAsync();
         Assert.Equal(120, records.Count);
         var keys = records.Select(r => (r.GetString("person_last_name")!, r.Id)).ToArray();
         Assert.Equal(keys.OrderByDescending(k => k.Item1, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Id), keys);
@@ -64,19 +44,19 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     [Fact]
     public async Task KeysetPagingSeesEverySurvivingRecordExactlyOnceWhileRecordsAreInsertedAndDeleted()
     {
-        var before = _emu.DefaultDatabase.Ids("crm/people").ToHashSet();
-        _emu.Control.Churn = new ConcurrentChurn("crm/people", InsertsPerRequest: 3, DeletesPerRequest: 4);
+        var before = Emu.DefaultDatabase.Ids("crm/people").ToHashSet();
+        Emu.Control.Churn = new ConcurrentChurn("crm/people", InsertsPerRequest: 3, DeletesPerRequest: 4);
         var seen = new List<long>();
         try
         {
-            await foreach (var person in _session.Records("crm/people").Select("name").PageSize(40))
+            await foreach (var person in Session.Records("crm/people").Select("name").PageSize(40))
                 seen.Add(person.Id);
         }
         finally
         {
-            _emu.Control.Churn = null;
+            Emu.Control.Churn = null;
         }
-        var after = _emu.DefaultDatabase.Ids("crm/people").ToHashSet();
+        var after = Emu.DefaultDatabase.Ids("crm/people").ToHashSet();
         Assert.Equal(seen.Count, seen.Distinct().Count());                 // no duplicates
         Assert.Empty(after.Where(id => id <= seen.Max()).Except(seen));   // no survivor skipped
         Assert.True(seen.Count > 100);
@@ -87,34 +67,34 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     public async Task SessionExpiryInTheMiddleOfPagingResumesWithoutLoss()
     {
         await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session and counts its session's re-logins
-        var expected = _emu.DefaultDatabase.Ids("crm/people");
+        var expected = Emu.DefaultDatabase.Ids("crm/people");
         var seen = new List<long>();
-        await foreach (var person in _session.Records("crm/people").Select("name").PageSize(100))
+        await foreach (var person in Session.Records("crm/people").Select("name").PageSize(100))
         {
             seen.Add(person.Id);
             if (seen.Count == 150)
-                _emu.Control.ExpireAllSessions();
+                Emu.Control.ExpireAllSessions();
         }
         Assert.Equal(expected, seen);
-        Assert.Equal(1, _session.ReloginCount);
+        Assert.Equal(1, Session.ReloginCount);
     }
 
     [Fact]
     public async Task TakeSkipCountAndFirstAgreeWithTheService()
     {
-        var query = _session.Records("crm/organisations").Where(Field("name").Contains("Ltd"));
+        var query = Session.Records("crm/organisations").Where(Field("name").Contains("Ltd"));
         var all = await query.ToListAsync();
         Assert.Equal(all.Count, await query.CountAsync());
         var page = await query.Skip(3).Take(4).ToListAsync();
         Assert.Equal(all.Skip(3).Take(4).Select(r => r.Id), page.Select(r => r.Id));
         Assert.Equal(all[0].Id, (await query.FirstOrDefaultAsync())!.Id);
-        Assert.Null(await _session.Records("crm/organisations").Where(Field("id").Equal(-1)).FirstOrDefaultAsync());
+        Assert.Null(await Session.Records("crm/organisations").Where(Field("id").Equal(-1)).FirstOrDefaultAsync());
     }
 
     [Fact]
     public void ToStringShowsTheExactRequest()
     {
-        var query = _session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).Select("name").Take(20);
+        var query = Session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).Select("name").Take(20);
         Assert.Equal("crm/people.api?_start=0&_limit=20&_sort=id&_dir=ASC&_ff[]=person_last_name&_ft[]=bg&_fc[]=Go&_ff[]=refcode&_ft[]=ct&_fc[]=g%2Ch&_select_columns[]=id&_select_columns[]=lock_version&_select_columns[]=name&__skip_total_rows=1",
             query.ToString());
     }
@@ -123,19 +103,19 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     public async Task DeltaSyncReturnsChangesAndDeletionsSinceTheCursorOnce()
     {
         var cursor = new DeltaCursor();
-        var first = await _session.Records("crm/organisations").Select("name", "updated_at", "is_deleted").PageSize(90).ChangesSinceAsync(cursor).ToListAsync();
-        Assert.Equal(_emu.DefaultDatabase.Count("crm/organisations", includeDeleted: true), first.Count);
+        var first = await Session.Records("crm/organisations").Select("name", "updated_at", "is_deleted").PageSize(90).ChangesSinceAsync(cursor).ToListAsync();
+        Assert.Equal(Emu.DefaultDatabase.Count("crm/organisations", includeDeleted: true), first.Count);
 
-        var nothing = await _session.Records("crm/organisations").ChangesSinceAsync(new DeltaCursor(cursor.Current)).ToListAsync();
+        var nothing = await Session.Records("crm/organisations").ChangesSinceAsync(new DeltaCursor(cursor.Current)).ToListAsync();
         Assert.Empty(nothing);
 
-        var changed = _emu.DefaultDatabase.Ids("crm/organisations")[5];
-        var deleted = _emu.DefaultDatabase.Ids("crm/organisations")[6];
-        _emu.DefaultDatabase.Update("crm/organisations", changed, new Dictionary<string, string?> { ["website"] = "www.changed.example" });
-        _emu.DefaultDatabase.Delete("crm/organisations", deleted);
-        var added = _emu.DefaultDatabase.Insert("crm/organisations", new Dictionary<string, string?> { ["name"] = "Added Ltd" });
+        var changed = Emu.DefaultDatabase.Ids("crm/organisations")[5];
+        var deleted = Emu.DefaultDatabase.Ids("crm/organisations")[6];
+        Emu.DefaultDatabase.Update("crm/organisations", changed, new Dictionary<string, string?> { ["website"] = "www.changed.example" });
+        Emu.DefaultDatabase.Delete("crm/organisations", deleted);
+        var added = Emu.DefaultDatabase.Insert("crm/organisations", new Dictionary<string, string?> { ["name"] = "Added Ltd" });
 
-        var delta = await _session.Records("crm/organisations").ChangesSinceAsync(cursor).ToListAsync();
+        var delta = await Session.Records("crm/organisations").ChangesSinceAsync(cursor).ToListAsync();
         Assert.Equal(new[] { added, changed, deleted }.Order(), delta.Select(r => r.Id).Order());
         Assert.True(delta.Single(r => r.Id == deleted).GetBoolean("is_deleted"));
     }
@@ -143,12 +123,12 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     [Fact]
     public async Task TheQueueHelperProcessesFirstPagesUntilNothingMatches()
     {
-        var query = _session.Records("crm/people").Where(Field("cf_person_sent_welcome_email").IsFalse()).PageSize(60);
+        var query = Session.Records("crm/people").Where(Field("cf_person_sent_welcome_email").IsFalse()).PageSize(60);
         var expected = await query.CountAsync();
         var processed = await query.ProcessQueueAsync((page, _) =>
         {
             foreach (var person in page)
-                _emu.DefaultDatabase.Update("crm/people", person.Id, new Dictionary<string, string?> { ["cf_person_sent_welcome_email"] = "1" });
+                Emu.DefaultDatabase.Update("crm/people", person.Id, new Dictionary<string, string?> { ["cf_person_sent_welcome_email"] = "1" });
             return Task.CompletedTask;
         });
         Assert.Equal(expected, processed);
@@ -158,14 +138,14 @@ public sealed class QueryTests : IClassFixture<QueryEmulator>
     [Fact]
     public async Task TheQueueHelperRefusesToSpinOnUnprocessedRecords()
     {
-        var query = _session.Records("crm/people").PageSize(10);
+        var query = Session.Records("crm/people").PageSize(10);
         await Assert.ThrowsAsync<InvalidOperationException>(() => query.ProcessQueueAsync((_, _) => Task.CompletedTask));
     }
 
     [Fact]
     public async Task UnknownFieldsAreKeptAndRoundTrip()
     {
-        var person = (await _session.Records("crm/people").Take(1).ToListAsync())[0];
+        var person = (await Session.Records("crm/people").Take(1).ToListAsync())[0];
         Assert.True(person.TryGetRaw("_can_modify", out var canModify));
         Assert.True(canModify.GetBoolean());
         using var buffer = new MemoryStream();

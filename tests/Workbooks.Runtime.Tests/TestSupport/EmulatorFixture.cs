@@ -86,3 +86,29 @@ public abstract class EmulatorFixture(int people, int organisations, int others,
             await _harness.DisposeAsync();
     }
 }
+
+/// <summary>
+/// The base of a test class sharing an <see cref="EmulatorFixture"/>: each test starts from a reset emulator, and a test
+/// that cannot share moves to one of its own with <see cref="UseOwnEmulatorAsync"/> (xUnit makes an instance per test,
+/// so only that test moves).
+/// </summary>
+public abstract class SharedEmulatorTests<TFixture> : IClassFixture<TFixture> where TFixture : EmulatorFixture
+{
+    private readonly TFixture _fixture;
+    private EmulatorHarness? _own;
+
+    protected SharedEmulatorTests(TFixture fixture)
+    {
+        fixture.Reset();
+        _fixture = fixture;
+    }
+
+    /// <summary>The emulator this test uses.</summary>
+    protected WorkbooksEmulator Emu => _own?.Emulator ?? _fixture.Emulator;
+
+    /// <summary>The session this test uses (for a fixture that connects one).</summary>
+    protected WorkbooksSession Session => _own?.Session ?? _fixture.Session;
+
+    /// <summary>Moves the calling test to an emulator (and session) of its own; dispose what it returns.</summary>
+    protected async Task<EmulatorHarness> UseOwnEmulatorAsync() => _own = await _fixture.StartOwnAsync();
+}

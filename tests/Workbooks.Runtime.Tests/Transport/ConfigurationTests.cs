@@ -8,17 +8,10 @@ namespace Workbooks.Runtime.Tests.Transport;
 public sealed class ConfigurationEmulator() : EmulatorFixture(people: 50, organisations: 20, others: 3, connect: false);
 
 /// <remarks>One emulator for the class: each test connects sessions of its own and only reads.</remarks>
-public sealed class ConfigurationTests : IClassFixture<ConfigurationEmulator>
+public sealed class ConfigurationTests(ConfigurationEmulator fixture) : SharedEmulatorTests<ConfigurationEmulator>(fixture)
 {
-    private readonly WorkbooksEmulator _emu;
 
-    public ConfigurationTests(ConfigurationEmulator fixture)
-    {
-        fixture.Reset();
-        _emu = fixture.Emulator;
-    }
-
-    private WorkbooksOptions Options() => new() { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true };
+    private WorkbooksOptions Options() => new() { Service = Emu.BaseAddress, ApiKey = Emu.ApiKey, AllowInsecureLoopback = true };
 
     [Fact]
     public async Task UnambiguousOutputFormatsParseToTheSameValuesAsTheDefaults()

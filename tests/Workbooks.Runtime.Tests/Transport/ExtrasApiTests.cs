@@ -7,24 +7,14 @@ namespace Workbooks.Runtime.Tests.Transport;
 public sealed class ExtrasApiEmulator() : EmulatorFixture(people: 100, organisations: 50, others: 5);
 
 /// <remarks>One emulator and session for the class: the tests read, and the one upload goes to a note no test counts.</remarks>
-public sealed class ExtrasApiTests : IClassFixture<ExtrasApiEmulator>
+public sealed class ExtrasApiTests(ExtrasApiEmulator fixture) : SharedEmulatorTests<ExtrasApiEmulator>(fixture)
 {
-    private readonly WorkbooksEmulator _emu;
-    private readonly WorkbooksSession _session;
-
-    public ExtrasApiTests(ExtrasApiEmulator fixture)
-    {
-        fixture.Reset();
-        _emu = fixture.Emulator;
-        _session = fixture.Session;
-    }
-
     [Fact]
     public async Task MetadataListsEveryTypeAndCanBeNarrowed()
     {
-        using var all = await _session.GetMetadataAsync();
+        using var all = await Session.GetMetadataAsync();
         Assert.Equal(37, all.RootElement.GetProperty("data").GetArrayLength());
-        using var one = await _session.GetMetadataAsync(["Private::Crm::Person"], ["class_name", "fields"]);
+        using var one = await Session.GetMetadataAsync(["Private::Crm::Person"], ["class_name", "fields"]);
         var type = Assert.Single(one.RootElement.GetProperty("data").EnumerateArray());
         Assert.Equal(["class_name", "fields"], type.EnumerateObject().Select(p => p.Name).Order());
     }
@@ -32,23 +22,23 @@ public sealed class ExtrasApiTests : IClassFixture<ExtrasApiEmulator>
     [Fact]
     public async Task ReportsStreamAsCsvByIdOrName()
     {
-        using var byId = await _session.OpenReportCsvAsync("1");
+        using var byId = await Session.OpenReportCsvAsync("1");
         var csv = await new StreamReader(byId.Content).ReadToEndAsync();
         Assert.Equal(101, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
-        using var byName = await _session.OpenReportCsvAsync("People by town");
+        using var byName = await Session.OpenReportCsvAsync("People by town");
         Assert.Equal(csv, await new StreamReader(byName.Content).ReadToEndAsync());
-        await Assert.ThrowsAsync<WorkbooksNotFoundException>(() => _session.OpenReportCsvAsync("No such report"));
+        await Assert.ThrowsAsync<WorkbooksNotFoundException>(() => Session.OpenReportCsvAsync("No such report"));
     }
 
     [Fact]
     public async Task AnAmbiguousPdfListsTheTemplatesThenRendersTheChosenOne()
     {
-        var id = _emu.DefaultDatabase.Ids("accounting/quotations")[0];
-        using var choice = await _session.RenderPdfAsync("accounting/quotations", id);
+        var id = Emu.DefaultDatabase.Ids("accounting/quotations")[0];
+        using var choice = await Session.RenderPdfAsync("accounting/quotations", id);
         Assert.False(choice.IsRendered);
         Assert.Equal(["Portrait", "Landscape"], choice.Templates.Select(t => t.Name));
 
-        using var pdf = await _session.RenderPdfAsync("accounting/quotations", id, choice.Templates[1].Id);
+        using var pdf = await Session.RenderPdfAsync("accounting/quotations", id, choice.Templates[1].Id);
         Assert.True(pdf.IsRendered);
         var bytes = new byte[8];
         await pdf.Content.ReadExactlyAsync(bytes);
@@ -61,10 +51,10 @@ public sealed class ExtrasApiTests : IClassFixture<ExtrasApiEmulator>
         var content = new byte[70_000];
         new Random(3).NextBytes(content);
         content[0] = 0;
-        var noteId = _emu.DefaultDatabase.Ids("notes")[0];
-        var uploadId = await _session.UploadFileAsync("Private::Note", noteId, "upload_files", new MemoryStream(content), "O'Reilly & Partners, résumé.bin", "application/octet-stream");
+        var noteId = Emu.DefaultDatabase.Ids("notes")[0];
+        var uploadId = await Session.UploadFileAsync("Private::Note", noteId, "upload_files", new MemoryStream(content), "O'Reilly & Partners, résumé.bin", "application/octet-stream");
 
-        using var download = await _session.DownloadFileAsync(uploadId);
+        using var download = await Session.DownloadFileAsync(uploadId);
         using var copy = new MemoryStream();
         await download.Content.CopyToAsync(copy);
         Assert.Equal(content, copy.ToArray());
@@ -74,10 +64,10 @@ public sealed class ExtrasApiTests : IClassFixture<ExtrasApiEmulator>
     [Fact]
     public async Task PicklistEntriesOfSeveralPicklistsComeInOneRequest()
     {
-        var entries = await _session.GetPicklistEntriesAsync([1, 2]);
+        var entries = await Session.GetPicklistEntriesAsync([1, 2]);
         Assert.NotEmpty(entries);
         Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e.Value)));
-        var single = await _session.GetPicklistEntriesAsync([1]);
+        var single = await Session.GetPicklistEntriesAsync([1]);
         Assert.True(entries.Count > single.Count);
     }
 }

@@ -33,29 +33,11 @@ public sealed class TransportEmulator() : EmulatorFixture(people: 300, organisat
 /// consumed by its own requests (and cleared before the next test), and the request log starts empty for each test. A
 /// test that cannot share starts its own emulator.
 /// </remarks>
-public sealed class TransportTests : IClassFixture<TransportEmulator>
+public sealed class TransportTests(TransportEmulator fixture) : SharedEmulatorTests<TransportEmulator>(fixture)
 {
-    private readonly TransportEmulator _fixture;
-    private WorkbooksEmulator _emu;
-
-    public TransportTests(TransportEmulator fixture)
-    {
-        fixture.Reset();
-        _fixture = fixture;
-        _emu = fixture.Emulator;
-    }
-
-    /// <summary>Moves the calling test (xUnit makes an instance per test) to an emulator of its own; dispose it.</summary>
-    private async Task<EmulatorHarness> UseOwnEmulatorAsync()
-    {
-        var own = await _fixture.StartOwnAsync();
-        _emu = own.Emulator;
-        return own;
-    }
-
     private WorkbooksOptions Options(Action<WorkbooksOptions>? configure = null)
     {
-        var options = new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true, RetryDelay = TimeSpan.FromMilliseconds(5), MaxRetryDelay = TimeSpan.FromMilliseconds(20) };
+        var options = new WorkbooksOptions { Service = Emu.BaseAddress, ApiKey = Emu.ApiKey, AllowInsecureLoopback = true, RetryDelay = TimeSpan.FromMilliseconds(5), MaxRetryDelay = TimeSpan.FromMilliseconds(20) };
         configure?.Invoke(options);
         return options;
     }
@@ -80,7 +62,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
         Assert.Equal(5, page.GetProperty("data").GetArrayLength());
         var id = session.SessionId;
         await session.DisposeAsync();
-        var logout = _emu.Control.Requests.Last();
+        var logout = Emu.Control.Requests.Last();
         Assert.Equal("/logout", logout.Path);
         Assert.Equal(302, logout.StatusCode);
         Assert.Contains(id!, logout.Headers["Cookie"], StringComparison.Ordinal);
@@ -89,7 +71,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     [Fact]
     public async Task PasswordLoginWithSeveralDatabasesGivesATypedAnswerListingThem()
     {
-        var consultant = _emu.Users.Single(u => u.DatabaseIds.Count > 1);
+        var consultant = Emu.Users.Single(u => u.DatabaseIds.Count > 1);
         var e = await Assert.ThrowsAsync<WorkbooksDatabaseSelectionRequiredException>(() =>
             WorkbooksSession.ConnectAsync(Options(o => { o.ApiKey = null; o.Username = consultant.Username; o.Password = consultant.Password; })));
         Assert.Equal(LoginFailureReason.NoDatabaseSelectionMade, e.FailureReason);
@@ -103,7 +85,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     [Fact]
     public async Task ReconnectingASavedSessionIdWorks()
     {
-        var admin = _emu.Users[0];
+        var admin = Emu.Users[0];
         var first = await WorkbooksSession.ConnectAsync(Options(o => { o.ApiKey = null; o.Username = admin.Username; o.Password = admin.Password; }));
         var saved = first.SessionId!;
         await using var again = await WorkbooksSession.ConnectAsync(Options(o => { o.ApiKey = null; o.Username = admin.Username; o.SessionId = saved; o.LogicalDatabaseId = 3; }));
@@ -118,7 +100,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     [InlineData("a_reason_added_next_year", LoginFailureReason.Unknown)]
     public async Task LoginFailuresBecomeTypedErrorsWithTheRawReason(string reason, LoginFailureReason expected)
     {
-        _emu.Control.ForcedLoginFailure = reason;
+        Emu.Control.ForcedLoginFailure = reason;
         var e = await Assert.ThrowsAsync<WorkbooksLoginException>(() => WorkbooksSession.ConnectAsync(Options()));
         Assert.Equal(expected, e.FailureReason);
         Assert.Equal(reason, e.FailureReasonText);
@@ -131,7 +113,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
         await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session on the server
         await using var session = await WorkbooksSession.ConnectAsync(Options());
         var before = session.SessionId;
-        _emu.Control.ExpireAllSessions();
+        Emu.Control.ExpireAllSessions();
         var page = await JsonAsync(session, People(3));
         Assert.Equal(3, page.GetProperty("data").GetArrayLength());
         Assert.Equal(1, session.ReloginCount);
@@ -143,12 +125,12 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     {
         await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session and counts organisations, which other tests create
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.ExpireAllSessions();
-        var before = _emu.DefaultDatabase.Count("crm/organisations");
+        Emu.Control.ExpireAllSessions();
+        var before = Emu.DefaultDatabase.Count("crm/organisations");
         var response = await JsonAsync(session, new WorkbooksRequest(WorkbooksRequestKind.Change, "crm/organisations")
             .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0").Add("name[]", "Replayed Once Ltd"));
         Assert.True(response.GetProperty("success").GetBoolean(), response.ToString());
-        Assert.Equal(before + 1, _emu.DefaultDatabase.Count("crm/organisations"));
+        Assert.Equal(before + 1, Emu.DefaultDatabase.Count("crm/organisations"));
     }
 
     [Fact]
@@ -164,10 +146,10 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     public async Task ADelayingRedirectIsFollowedBackToTheRequest()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/people", Delay = TimeSpan.FromMilliseconds(30) });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/people", Delay = TimeSpan.FromMilliseconds(30) });
         var page = await JsonAsync(session, People(4));
         Assert.Equal(4, page.GetProperty("data").GetArrayLength());
-        Assert.Contains(_emu.Control.Requests, r => r.Path.StartsWith("/_delay/", StringComparison.Ordinal));
+        Assert.Contains(Emu.Control.Requests, r => r.Path.StartsWith("/_delay/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -175,28 +157,28 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     {
         await using var own = await UseOwnEmulatorAsync(); // its own: it counts organisations, which other tests create
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/organisations", Method = "PUT", Delay = TimeSpan.FromMilliseconds(10) });
-        var before = _emu.DefaultDatabase.Count("crm/organisations");
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/organisations", Method = "PUT", Delay = TimeSpan.FromMilliseconds(10) });
+        var before = Emu.DefaultDatabase.Count("crm/organisations");
         var response = await JsonAsync(session, new WorkbooksRequest(WorkbooksRequestKind.Change, "crm/organisations")
             .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0").Add("name[]", "Delayed Ltd"));
         Assert.True(response.GetProperty("success").GetBoolean(), response.ToString());
-        Assert.Equal(before + 1, _emu.DefaultDatabase.Count("crm/organisations"));
+        Assert.Equal(before + 1, Emu.DefaultDatabase.Count("crm/organisations"));
     }
 
     [Fact]
     public async Task EndlessRedirectsGiveUpAtTheBound()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options(o => o.MaxRedirects = 2));
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/people", Times = 10, Delay = TimeSpan.Zero });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DelayingRedirect) { PathContains = "crm/people", Times = 10, Delay = TimeSpan.Zero });
         await Assert.ThrowsAsync<WorkbooksRateLimitException>(() => JsonAsync(session, People()));
-        _emu.Control.ClearFaults();
+        Emu.Control.ClearFaults();
     }
 
     [Fact]
     public async Task AServerErrorOnAReadIsRetried()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/people", Times = 2, StatusCode = 503 });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/people", Times = 2, StatusCode = 503 });
         Assert.Equal(5, (await JsonAsync(session, People())).GetProperty("data").GetArrayLength());
     }
 
@@ -204,20 +186,20 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     public async Task AServerErrorOnAChangeIsNotRetriedAndCarriesTheExceptionReference()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/organisations", Method = "PUT" });
-        _emu.Control.ClearRequests();
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.ClearRequests();
         var e = await Assert.ThrowsAsync<WorkbooksServiceException>(() => JsonAsync(session, new WorkbooksRequest(WorkbooksRequestKind.Change, "crm/organisations")
             .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0").Add("name[]", "Not Retried Ltd")));
         Assert.Equal(HttpStatusCode.InternalServerError, e.Status);
         Assert.StartsWith("EMU-FAULT", e.ExceptionReference, StringComparison.Ordinal);
-        Assert.Single(_emu.Control.Requests, r => r.Path == "/crm/organisations.api");
+        Assert.Single(Emu.Control.Requests, r => r.Path == "/crm/organisations.api");
     }
 
     [Fact]
     public async Task ADroppedConnectionOnAChangeIsReportedAsAnUnknownOutcome()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnectionAfterProcessing) { PathContains = "crm/organisations", Method = "PUT" });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.DropConnectionAfterProcessing) { PathContains = "crm/organisations", Method = "PUT" });
         var e = await Assert.ThrowsAsync<WorkbooksTransportException>(() => JsonAsync(session, new WorkbooksRequest(WorkbooksRequestKind.Change, "crm/organisations")
             .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0").Add("name[]", "Maybe Ltd")));
         Assert.True(e.OutcomeUnknown);
@@ -232,18 +214,18 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
         {
             await using var session = await WorkbooksSession.ConnectAsync(Options(o => { o.LoggerFactory = logs; o.Authentication = mode; o.MaxRetries = 0; }));
             await JsonAsync(session, People());
-            _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/people" });
+            Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "crm/people" });
             messages.Add((await Assert.ThrowsAsync<WorkbooksServiceException>(() => JsonAsync(session, People()))).ToString());
             messages.Add((await Assert.ThrowsAsync<WorkbooksRequestException>(() => JsonAsync(session, People().Add("_ff[]", "nope").Add("_ft[]", "eq").Add("_fc[]", "1")))).ToString());
         }
-        _emu.Control.ForcedLoginFailure = "login_disabled";
+        Emu.Control.ForcedLoginFailure = "login_disabled";
         messages.Add((await Assert.ThrowsAsync<WorkbooksLoginException>(() => WorkbooksSession.ConnectAsync(Options(o => o.LoggerFactory = logs)))).ToString());
 
         Assert.NotEmpty(logs.Lines);
         Assert.Contains(logs.Lines, l => l.Contains("api_key=***", StringComparison.Ordinal));
         foreach (var text in logs.Lines.Concat(messages))
         {
-            Assert.DoesNotContain(_emu.ApiKey, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Emu.ApiKey, text, StringComparison.Ordinal);
             Assert.DoesNotContain("_authenticity_token=" + "0", text, StringComparison.Ordinal);
         }
     }
@@ -253,21 +235,21 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options(o => o.Authentication = WorkbooksAuthentication.ApiKeyPerRequest));
         Assert.Null(session.SessionId);
-        _emu.Control.ClearRequests();
+        Emu.Control.ClearRequests();
         Assert.Equal(5, (await JsonAsync(session, People())).GetProperty("data").GetArrayLength());
-        Assert.DoesNotContain(_emu.Control.Requests, r => r.Path == "/login.api");
-        Assert.Equal(_emu.ApiKey, _emu.Control.Requests.Last().Parameter("api_key"));
+        Assert.DoesNotContain(Emu.Control.Requests, r => r.Path == "/login.api");
+        Assert.Equal(Emu.ApiKey, Emu.Control.Requests.Last().Parameter("api_key"));
     }
 
     [Fact]
     public async Task LongReadsTravelAsPostWithMethodGet()
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options(o => o.MaxUrlLength = 100));
-        _emu.Control.ClearRequests();
+        Emu.Control.ClearRequests();
         var request = People(2);
         for (var i = 0; i < 20; i++) request.Add("_select_columns[]", "person_first_name");
         Assert.Equal(2, (await JsonAsync(session, request)).GetProperty("data").GetArrayLength());
-        var sent = _emu.Control.Requests.Last();
+        var sent = Emu.Control.Requests.Last();
         Assert.Equal("GET", sent.Method);
         Assert.Equal("GET", sent.Parameter("_method"));
         Assert.Equal("api", sent.Parameter("client"));
@@ -281,7 +263,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
         var response = await JsonAsync(session, new WorkbooksRequest(WorkbooksRequestKind.Change, "crm/organisations")
             .Add("__method[]", "POST").Add("id[]", "0").Add("lock_version[]", "0").Add("name[]", "Override Ltd"));
         Assert.True(response.GetProperty("success").GetBoolean());
-        Assert.Equal("PUT", _emu.Control.Requests.Last(r => r.Path == "/crm/organisations.api").Parameter("_method"));
+        Assert.Equal("PUT", Emu.Control.Requests.Last(r => r.Path == "/crm/organisations.api").Parameter("_method"));
     }
 
     [Fact]
@@ -289,7 +271,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     {
         await using var session = await WorkbooksSession.ConnectAsync(Options(o => o.UserAgent = "tests/1.0 (gzip)"));
         Assert.Equal(5, (await JsonAsync(session, People())).GetProperty("data").GetArrayLength());
-        Assert.Contains("gzip", _emu.Control.Requests.Last().Headers["Accept-Encoding"], StringComparison.Ordinal);
+        Assert.Contains("gzip", Emu.Control.Requests.Last().Headers["Accept-Encoding"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -297,7 +279,7 @@ public sealed class TransportTests : IClassFixture<TransportEmulator>
     {
         await using var own = await UseOwnEmulatorAsync(); // its own: the slow request it gives up on may still be running on the server after the test
         await using var session = await WorkbooksSession.ConnectAsync(Options());
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.Slow) { PathContains = "crm/people", Delay = TimeSpan.FromSeconds(5) });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.Slow) { PathContains = "crm/people", Delay = TimeSpan.FromSeconds(5) });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var started = DateTime.UtcNow;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SendAsync(People(), cts.Token));

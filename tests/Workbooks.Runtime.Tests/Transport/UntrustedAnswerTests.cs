@@ -14,25 +14,16 @@ public sealed class UntrustedAnswerEmulator() : EmulatorFixture(people: 10, orga
 /// One emulator and session for the class: each test's replaced answer is consumed by its own request (and cleared
 /// before the next test), and the records it creates carry a reference of its own.
 /// </remarks>
-public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator>
+public sealed class UntrustedAnswerTests(UntrustedAnswerEmulator fixture) : SharedEmulatorTests<UntrustedAnswerEmulator>(fixture)
 {
     private const string Path = "crm/organisations";
-    private readonly WorkbooksEmulator _emu;
-    private readonly WorkbooksSession _session;
-
-    public UntrustedAnswerTests(UntrustedAnswerEmulator fixture)
-    {
-        fixture.Reset();
-        _emu = fixture.Emulator;
-        _session = fixture.Session;
-    }
 
     private void Answer(string body, string method = "PUT", string path = Path, string contentType = "application/json; charset=utf-8") =>
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ReplaceBody) { PathContains = path, Method = method, Body = body, ContentType = contentType });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ReplaceBody) { PathContains = path, Method = method, Body = body, ContentType = contentType });
 
     private (WorkbooksChangeSet Changes, WorkbooksRecord Record) OneCreate(string reference)
     {
-        var changes = _session.Changes(Path);
+        var changes = Session.Changes(Path);
         var record = new WorkbooksRecord();
         record.Set("name", reference + " Ltd");
         record.Set("created_through_reference", reference);
@@ -50,7 +41,7 @@ public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator
 
         Assert.True(result.Results[0].Verified);
         Assert.Equal(ChangeOutcome.Applied, result.Results[0].Outcome);
-        Assert.Equal("html-1 Ltd", _emu.DefaultDatabase.Get(Path, record.Id)!["name"]);
+        Assert.Equal("html-1 Ltd", Emu.DefaultDatabase.Get(Path, record.Id)!["name"]);
     }
 
     [Fact]
@@ -83,7 +74,7 @@ public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator
     public async Task AnIdThatIsNotAWholeNumberInAPageIsAProtocolError()
     {
         Answer("""{"data":[{"id":"1.5","lock_version":0}],"total":1,"success":true}""", method: "GET", path: "crm/people");
-        var error = await Assert.ThrowsAsync<WorkbooksProtocolException>(() => _session.Records("crm/people").ToListAsync());
+        var error = await Assert.ThrowsAsync<WorkbooksProtocolException>(() => Session.Records("crm/people").ToListAsync());
         Assert.Contains("not a 64-bit whole number", error.Message, StringComparison.Ordinal);
     }
 
@@ -91,7 +82,7 @@ public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator
     public async Task APicklistEntryWithoutAnIdIsAProtocolError()
     {
         Answer("""{"data":[{"value":"Red"}],"total":1,"success":true}""", method: "GET", path: "picklist_data");
-        var error = await Assert.ThrowsAsync<WorkbooksProtocolException>(() => _session.GetPicklistEntriesAsync([1]));
+        var error = await Assert.ThrowsAsync<WorkbooksProtocolException>(() => Session.GetPicklistEntriesAsync([1]));
         Assert.Contains("without a whole-number id", error.Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +90,7 @@ public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator
     public async Task AnUploadAnswerWithBooleansAndNumbersAsStringsIsRead()
     {
         Answer("""{"success":"true","affected_objects":[{"upload_file_id":"77"}]}""", path: "resource_upload_files");
-        var id = await _session.UploadFileAsync("Private::Crm::Person", 1, "upload_files", new MemoryStream([1, 2, 3]), "a.bin");
+        var id = await Session.UploadFileAsync("Private::Crm::Person", 1, "upload_files", new MemoryStream([1, 2, 3]), "a.bin");
         Assert.Equal(77, id);
     }
 
@@ -107,6 +98,6 @@ public sealed class UntrustedAnswerTests : IClassFixture<UntrustedAnswerEmulator
     public async Task AnUploadAnswerThatIsNotAnObjectIsATypedError()
     {
         Answer("[]", path: "resource_upload_files");
-        await Assert.ThrowsAnyAsync<WorkbooksException>(() => _session.UploadFileAsync("Private::Crm::Person", 1, "upload_files", new MemoryStream([1, 2, 3]), "a.bin"));
+        await Assert.ThrowsAnyAsync<WorkbooksException>(() => Session.UploadFileAsync("Private::Crm::Person", 1, "upload_files", new MemoryStream([1, 2, 3]), "a.bin"));
     }
 }

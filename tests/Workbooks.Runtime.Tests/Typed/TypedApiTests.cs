@@ -39,18 +39,13 @@ public sealed class HandPersonFields(FieldPath path)
 public sealed class TypedApiEmulator() : EmulatorFixture(people: 400, organisations: 100, others: 3);
 
 /// <remarks>One emulator and session for the class: the changes are to records each test creates or reads itself.</remarks>
-public sealed class TypedApiTests : IClassFixture<TypedApiEmulator>
+public sealed class TypedApiTests : SharedEmulatorTests<TypedApiEmulator>
 {
-    private readonly WorkbooksEmulator _emu;
-    private readonly WorkbooksSession _session;
     private readonly WorkbooksEndpoint<HandPerson, HandPersonFields> _people;
 
-    public TypedApiTests(TypedApiEmulator fixture)
+    public TypedApiTests(TypedApiEmulator fixture) : base(fixture)
     {
-        fixture.Reset();
-        _emu = fixture.Emulator;
-        _session = fixture.Session;
-        _people = new(_session, "crm/people", HandPersonFields.Root, HandPerson.Reader);
+        _people = new(Session, "crm/people", HandPersonFields.Root, HandPerson.Reader);
     }
 
     [Fact]
@@ -74,7 +69,7 @@ public sealed class TypedApiTests : IClassFixture<TypedApiEmulator>
     {
         var typed = await _people.Where(p => p.PersonLastName.StartsWith("G") && p.NoEmailSoliciting == false)
             .OrderByDescending(p => p.PersonLastName).ThenBy(p => p.Id).Take(50).ToListAsync();
-        var untyped = await _session.Records("crm/people")
+        var untyped = await Session.Records("crm/people")
             .Where(WorkbooksFilter.Field("person_last_name").StartsWith("G") & WorkbooksFilter.Field("no_email_soliciting").IsFalse())
             .OrderByDescending("person_last_name").ThenBy("id").Take(50).ToListAsync();
         Assert.NotEmpty(typed);
@@ -93,8 +88,8 @@ public sealed class TypedApiTests : IClassFixture<TypedApiEmulator>
         await batch.SubmitAsync();
 
         Assert.True(ada.Id > 0);
-        Assert.Equal("Lovelace", _emu.DefaultDatabase.Get("crm/people", ada.Id)!["person_last_name"]);
-        Assert.Equal("Renamed", _emu.DefaultDatabase.Get("crm/people", existing.Id)!["person_last_name"]);
+        Assert.Equal("Lovelace", Emu.DefaultDatabase.Get("crm/people", ada.Id)!["person_last_name"]);
+        Assert.Equal("Renamed", Emu.DefaultDatabase.Get("crm/people", existing.Id)!["person_last_name"]);
         Assert.Empty(existing.ChangedFields);
     }
 
@@ -119,7 +114,7 @@ public sealed class TypedApiTests : IClassFixture<TypedApiEmulator>
         var batch = _people.Changes();
         var created = batch.Create(new HandPerson { Name = "Ref Holder", Refcode = "REF-77" });
         await batch.SubmitAsync();
-        Assert.Equal("REF-77", _emu.DefaultDatabase.Get("crm/people", created.Id)!["refcode"]);
+        Assert.Equal("REF-77", Emu.DefaultDatabase.Get("crm/people", created.Id)!["refcode"]);
         var read = await _people.Where(p => p.Id == created.Id).FirstOrDefaultAsync();
         Assert.Equal("REF-77", read!.Refcode);
         Assert.Same(HandPerson.Shape, HandPerson.Reader.Shape);
