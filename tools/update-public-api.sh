@@ -3,7 +3,7 @@
 # and removes the ones reported as gone (RS0017). Review the diff: every line is a public API promise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in runtime/Workbooks.Runtime runtime/Workbooks.Engagement runtime/Workbooks.Extensions.DependencyInjection; do
+for project in runtime/Workbooks.Runtime runtime/Workbooks.Engagement runtime/Workbooks.Extensions.DependencyInjection runtime/Workbooks.Mirror; do
   log=$(dotnet build "$project" -c Release --no-incremental 2>&1 || true)
   python3 - "$project/PublicAPI.Unshipped.txt" <<PY "$log"
 import re, sys

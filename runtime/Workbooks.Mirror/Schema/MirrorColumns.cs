@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Workbooks.Records;
+
+namespace Workbooks.Mirror.Schema;
+
+/// <summary>What a column holds, whatever the SQL database: one per datatype family (see the table in README.md).</summary>
+internal enum ColumnKind
+{
+    Text,
+    Integer,
+    Float,
+    Decimal,
+    Boolean,
+    Date,
+    DateTime,
+    Time,
+    TextList,
+    CurrencyAmount,
+    CurrencyCode,
+}
+
+/// <summary>One column of a mirrored table: the field it comes from, its datatype in the metadata and what it holds.</summary>
+internal sealed record MirrorColumn(string Name, string Field, string Datatype, ColumnKind Kind)
+{
+    /// <summary>The field's value as a .NET value (null for null): long, double, decimal, bool, DateOnly, DateTimeOffset,
+    /// TimeOnly, string or a list of strings.</summary>
+    public object? ValueOf(WorkbooksRecord record) => Kind switch
+    {
+        ColumnKind.Text => record.GetString(Field),
+        ColumnKind.Integer => record.GetInt64(Field),
+        ColumnKind.Float => record.GetDouble(Field),
+        ColumnKind.Decimal => record.GetDecimal(Field),
+        ColumnKind.Boolean => record.GetBoolean(Field),
+        ColumnKind.Date => record.GetDate(Field),
+        ColumnKind.DateTime => record.GetDateTime(Field),
+        ColumnKind.Time => record.GetTime(Field),
+        ColumnKind.TextList => Datatype == "tag_array" ? record.GetTags(Field) : record.GetArray(Field),
+        ColumnKind.CurrencyAmount => record.GetCurrency(Field)?.Amount,
+        ColumnKind.CurrencyCode => record.GetCurrency(Field)?.Code,
+        _ => throw new InvalidOperationException($"No reader for {Kind}."),
+    };
+}
+
+/// <summary>
+/// The mapping of the service's 23 field datatypes to columns (documented in README.md: keep the two in step).
+/// </summary>
+internal static class Datatypes
+{
+    /// <summary>The column kinds of a datatype: none for write-only datatypes, two for currency.</summary>
+    public static IReadOnlyList<(string Suffix, ColumnKind Kind)> ColumnsOf(string datatype) => datatype switch
+    {
+        "file_upload" => [], // write-only: the service never returns it
+        "integer" or "has_one" => [("", ColumnKind.Integer)],
+        "float" => [("", ColumnKind.Float)],
+        "decimal" => [("", ColumnKind.Decimal)],
+        "currency" => [("", ColumnKind.CurrencyAmount), ("_currency", ColumnKind.CurrencyCode)],
+        "boolean" => [("", ColumnKind.Boolean)],
+        "date" => [("", ColumnKind.Date)],
+        "datetime" => [("", ColumnKind.DateTime)],
+        "time" => [("", ColumnKind.Time)],
+        "tag_array" or "array" => [("", ColumnKind.TextList)],
+        // string, text, uri, breadcrumb, picklist_data, picklist_url, binary, icon_class, time_duration,
+        // time_interval, time_relative, and any datatype a later service version adds: the text as served.
+        _ => [("", ColumnKind.Text)],
+    };
+
+    /// <summary>A field name as a SQL identifier: lower case, <c>employer[name]</c> → <c>employer_name</c>, anything
+    /// else outside [a-z0-9_] → <c>_</c>.</summary>
+    public static string ColumnNameOf(string field)
+    {
+        var builder = new StringBuilder(field.Length);
+        foreach (var c in field.ToLowerInvariant())
+        {
+            if (c == ']')
+                continue;
+            builder.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' ? c : '_');
+        }
+        if (builder.Length == 0 || char.IsAsciiDigit(builder[0]))
+            builder.Insert(0, '_');
+        return builder.ToString();
+    }
+
+    /// <summary>A controller path as a table name: <c>crm/people</c> → <c>crm_people</c>.</summary>
+    public static string TableNameOf(string controllerPath) => ColumnNameOf(controllerPath.Trim('/'));
+}
+
+/// <summary>A record type as a table: its columns from the metadata, in the metadata's order.</summary>
+internal sealed class MirrorTable
+{
+    /// <summary>Fields every mirrored table needs whatever the metadata lists: the key, the version and the delta clock.</summary>
+    private static readonly (string Name, string Datatype)[] Required =
+        [("id", "integer"), ("lock_version", "integer"), ("updated_at", "datetime"), ("is_deleted", "boolean")];
+
+    private MirrorTable(string controllerPath, string className, IReadOnlyList<MirrorColumn> columns)
+    {
+        ControllerPath = controllerPath;
+        ClassName = className;
+        Name = Datatypes.TableNameOf(controllerPath);
+        Columns = columns;
+    }
+
+    public string ControllerPath { get; }
+    public string ClassName { get; }
+    public string Name { get; }
+    public IReadOnlyList<MirrorColumn> Columns { get; }
+
+    /// <summary>The same table with other columns (the names stored in the target database).</summary>
+    public MirrorTable WithColumns(IReadOnlyList<MirrorColumn> columns) => new(ControllerPath, ClassName, columns);
+
+    /// <summary>The fields to ask the service for (each once).</summary>
+    public IReadOnlyList<string> Fields => Columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Builds the table of one record type of <c>/metadata/types.api</c>.</summary>
+    public static MirrorTable FromMetadata(JsonElement type, bool includeRelated)
+    {
+        var controllerPath = type.GetProperty("controller_path").GetString()!.Trim('/');
+        var className = type.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String ? cn.GetString()! : controllerPath;
+        var fields = new List<(string Name, string Datatype)>();
+        if (type.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var field in list.EnumerateArray())
+            {
+                if (field.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                {
+                    var datatype = field.TryGetProperty("datatype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "string";
+                    fields.Add((n.GetString()!, datatype));
+                }
+            }
+        }
+        foreach (var required in Required)
+        {
+            if (!fields.Exists(f => f.Name == required.Name))
+                fields.Add(required);
+        }
+
+        var columns = new List<MirrorColumn>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var seenFields = new HashSet<string>(StringComparer.Ordinal);
+        // Plain fields first, so that a related attribute never takes a plain field's column name.
+        foreach (var (name, datatype) in fields.OrderBy(f => f.Name.Contains('[', StringComparison.Ordinal) ? 1 : 0))
+        {
+            if (!seenFields.Add(name) || (!includeRelated && name.Contains('[', StringComparison.Ordinal)))
+                continue;
+            foreach (var (suffix, kind) in Datatypes.ColumnsOf(datatype))
+            {
+                var column = Datatypes.ColumnNameOf(name) + suffix;
+                for (var n = 2; !taken.Add(column); n++)
+                    column = string.Create(CultureInfo.InvariantCulture, $"{Datatypes.ColumnNameOf(name)}{suffix}_{n}");
+                columns.Add(new MirrorColumn(column, name, datatype, kind));
+            }
+        }
+        return new MirrorTable(controllerPath, className, columns);
+    }
+}

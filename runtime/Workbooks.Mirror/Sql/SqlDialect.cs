@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Workbooks.Mirror.Schema;
+
+namespace Workbooks.Mirror.Sql;
+
+/// <summary>What differs between the SQL databases a mirror writes to: connections, column types and value forms.</summary>
+internal abstract class SqlDialect : IAsyncDisposable
+{
+    public abstract string Name { get; }
+
+    /// <summary>The type of the state tables' integer columns.</summary>
+    public abstract string BigIntType { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    public abstract string SqlType(ColumnKind kind);
+
+    /// <summary>A .NET value (as <see cref="MirrorColumn.ValueOf"/> gives it) in the form the provider stores for the kind.</summary>
+    public abstract object ToParameter(ColumnKind kind, object value);
+
+    /// <summary>Whether the provider sends many commands in one round trip (<see cref="DbBatch"/>).</summary>
+    public abstract bool UsesBatches { get; }
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>An upsert that never moves a row back to an older version.</summary>
+    public string UpsertSql(string table, IReadOnlyList<MirrorColumn> columns)
+    {
+        var sql = new StringBuilder();
+        sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (");
+        sql.AppendJoin(", ", columns.Select(c => Quote(c.Name)));
+        sql.Append(") VALUES (");
+        sql.AppendJoin(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+        sql.Append(") ON CONFLICT (\"id\") DO UPDATE SET ");
+        sql.AppendJoin(", ", columns.Where(c => c.Name != "id").Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}"));
+        sql.Append(" WHERE ").Append(Quote(table)).Append(".\"lock_version\" IS NULL OR ").Append(Quote(table)).Append(".\"lock_version\" <= excluded.\"lock_version\"");
+        return sql.ToString();
+    }
+}
+
+/// <summary>SQLite through Microsoft.Data.Sqlite: one file, WAL journal.</summary>
+internal sealed class SqliteDialect(string connectionString) : SqlDialect
+{
+    public override string Name => "SQLite";
+    public override string BigIntType => "INTEGER";
+    public override bool UsesBatches => false;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var pragma = connection.CreateCommand();
+            await using var pragmaScope = pragma.ConfigureAwait(false);
+            // WAL with synchronous=NORMAL is durable against a killed process (the case the mirror promises to survive);
+            // busy_timeout lets a reader (sqlite3 in another terminal) and the mirror share the file.
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override string SqlType(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => "INTEGER",
+        ColumnKind.Float => "REAL",
+        ColumnKind.Decimal or ColumnKind.CurrencyAmount => "NUMERIC",
+        ColumnKind.Boolean => "BOOLEAN",
+        ColumnKind.Date => "DATE",
+        ColumnKind.DateTime => "TIMESTAMP",
+        ColumnKind.Time => "TIME",
+        ColumnKind.TextList => "JSON",
+        _ => "TEXT",
+    };
+
+    public override object ToParameter(ColumnKind kind, object value) => value switch
+    {
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset at => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        TimeOnly time => time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        bool flag => flag ? 1L : 0L,
+        decimal number => number.ToString(CultureInfo.InvariantCulture),
+        IReadOnlyList<string> list => JsonArray(list),
+        _ => value,
+    };
+
+    private static string JsonArray(IReadOnlyList<string> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+                writer.WriteStringValue(value);
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
+
+/// <summary>PostgreSQL through Npgsql: typed columns (numeric, date, timestamptz, time, text[]).</summary>
+internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
+{
+    public override string Name => "PostgreSQL";
+    public override string BigIntType => "bigint";
+    public override bool UsesBatches => true;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override string SqlType(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => "bigint",
+        ColumnKind.Float => "double precision",
+        ColumnKind.Decimal or ColumnKind.CurrencyAmount => "numeric",
+        ColumnKind.Boolean => "boolean",
+        ColumnKind.Date => "date",
+        ColumnKind.DateTime => "timestamptz",
+        ColumnKind.Time => "time",
+        ColumnKind.TextList => "text[]",
+        _ => "text",
+    };
+
+    public override object ToParameter(ColumnKind kind, object value) => value switch
+    {
+        DateTimeOffset at => at.ToUniversalTime(),
+        IReadOnlyList<string> list => list.ToArray(),
+        _ => value,
+    };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
