@@ -10,7 +10,7 @@ namespace Workbooks.Cli;
 /// The <c>workbooks</c> command line: argument parsing, the schema commands and the mapping of failures to exit codes.
 /// Everything the process touches (output, environment, secret prompt, connection) is passed in, so tests run it in-process.
 /// </summary>
-public sealed class CliApp
+public sealed partial class CliApp
 {
     /// <summary>Success; for diff and check: no change.</summary>
     public const int ExitOk = 0;
@@ -92,6 +92,14 @@ public sealed class CliApp
                 return ExitOk;
             case "schema":
                 break;
+            case "mirror":
+                if (args.Skip(1).Any(a => a is "-h" or "--help"))
+                {
+                    await _out.WriteAsync(Usage.Mirror).ConfigureAwait(false);
+                    return ExitOk;
+                }
+                RefuseSecrets(args.AsSpan(1).ToArray());
+                return await MirrorAsync(args.AsSpan(1).ToArray(), cancellationToken).ConfigureAwait(false);
             default:
                 throw new UsageException($"unknown command '{args[0]}'.");
         }
@@ -116,12 +124,7 @@ public sealed class CliApp
             }).ConfigureAwait(false);
             return ExitOk;
         }
-        foreach (var arg in rest)
-        {
-            var name = arg.Split('=', 2)[0];
-            if (SecretOptions.Contains(name, StringComparer.Ordinal))
-                throw new UsageException($"{name} is not accepted: secrets never go on the command line. Use --api-key-env VAR or --password-env VAR, or answer the prompt.");
-        }
+        RefuseSecrets(rest);
         return sub switch
         {
             "pull" => await PullAsync(rest, cancellationToken).ConfigureAwait(false),
@@ -130,6 +133,16 @@ public sealed class CliApp
             "normalise" or "normalize" => await NormaliseAsync(rest).ConfigureAwait(false),
             _ => throw new UsageException($"unknown schema subcommand '{sub}' (expected pull, diff, check or normalise)."),
         };
+    }
+
+    private static void RefuseSecrets(string[] args)
+    {
+        foreach (var arg in args)
+        {
+            var name = arg.Split('=', 2)[0];
+            if (SecretOptions.Contains(name, StringComparer.Ordinal))
+                throw new UsageException($"{name} is not accepted: secrets never go on the command line. Use --api-key-env VAR or --password-env VAR, or answer the prompt.");
+        }
     }
 
     // ---- commands -------------------------------------------------------------------------------------------------
@@ -413,6 +426,7 @@ public sealed class CliApp
         WorkbooksLoginException l =>
             $"login failed: {(l.FailureReasonText.Length > 0 ? l.FailureReasonText : "no failure_reason given")}{(l.Status is { } s ? $" (HTTP {(int)s})" : "")}{(string.IsNullOrWhiteSpace(l.ServiceMessage) ? "" : $": {OneLine(l.ServiceMessage)}")}",
         WorkbooksTransportException t => $"cannot reach the service: {OneLine(Innermost(t).Message)}",
+        Workbooks.Mirror.WorkbooksMirrorException m => OneLine(m.Message),
         WorkbooksException w => OneLine(w.Message) + (string.IsNullOrWhiteSpace(w.ServiceMessage) || w.Message.Contains(w.ServiceMessage, StringComparison.Ordinal) ? "" : $": {OneLine(w.ServiceMessage)}"),
         HttpRequestException h => $"cannot reach the service: {OneLine(Innermost(h).Message)}",
         OperationCanceledException => "cancelled.",

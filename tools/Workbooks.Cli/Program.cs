@@ -8,5 +8,6 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-return await CliApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, SecretPrompt.Read, cancellation.Token)
-    .ConfigureAwait(false);
+AppDomain.CurrentDomain.ProcessExit += (_, _) => cancellation.Cancel(); // SIGTERM: stop as for Ctrl-C
+var app = new CliApp(Console.Out, Console.Error, Environment.GetEnvironmentVariable, SecretPrompt.Read) { ErrorIsTerminal = !Console.IsErrorRedirected };
+return await app.RunAsync(args, cancellation.Token).ConfigureAwait(false);

@@ -51,17 +51,39 @@ internal static class Usage
 
         """;
 
+    public const string Mirror = """
+        Usage: workbooks mirror --service URL [credentials] --to TARGET [options]
+
+        Keeps a SQL copy of the database: one table per record type (crm/people -> crm_people), one typed column
+        per field. The first run loads every record; later runs apply only what changed, deletions included. The
+        sync position is stored in TARGET with the rows, so a run stopped at any point resumes exactly.
+
+          --to TARGET              a SQLite file (crm.db; created when missing), or a PostgreSQL connection string
+                                   ("Host=...;Database=...;Username=...") or postgres://user@host/db URL
+          --to-password-env VAR    the PostgreSQL password, from environment variable VAR (else PGPASSWORD or
+                                   ~/.pgpass, as psql does); never in TARGET
+          --types A,B,...          record types, by controller path (crm/people), last part (people), table name
+                                   or class name (default: every type the metadata lets you read)
+          --deletions MODE         remove (default): delete the row; flag: keep it with is_deleted true
+          --partitions N           id ranges read at once by a first load (default 8)
+          --related                also mirror related attributes (employer[name] -> employer_name)
+          --watch INTERVAL         keep going: a pass every INTERVAL (30s, 5m, 1h) until Ctrl-C
+          --quiet                  print nothing but errors (progress is shown only on a terminal anyway)
+
+        """ + Credentials;
+
     public const string Main = """
-        workbooks - Workbooks CRM schema tool
+        workbooks - Workbooks CRM schema and mirror tool
 
         Usage:
           workbooks schema pull --service URL [credentials] -o FILE
           workbooks schema diff OLD NEW [--json]
           workbooks schema check --service URL [credentials] FILE [--json]
           workbooks schema normalise FILE [-o OUT | --check]
+          workbooks mirror --service URL [credentials] --to crm.db [--types people,organisations] [--watch 30s]
           workbooks --version
 
-        Run 'workbooks schema <command> --help' for the options of a command.
+        Run 'workbooks schema <command> --help' or 'workbooks mirror --help' for the options of a command.
         Exit codes: 0 success / no change, 1 compatible changes, 2 breaking changes, 3 error, 64 usage error.
 
         """;
