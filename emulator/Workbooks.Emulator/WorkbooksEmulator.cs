@@ -54,6 +54,47 @@ public sealed class WorkbooksEmulator : IAsyncDisposable
     /// <summary>The first configured database (the one <see cref="ApiKey"/> opens).</summary>
     public EmulatorDatabase DefaultDatabase => _service.GetDatabase(_service.Options.ApiKeys[0].DatabaseId);
 
+    /// <summary>
+    /// Changes the schema while the emulator runs, keeping the data, as when an administrator adds, removes or retypes
+    /// custom fields (or record types) in the real service. <paramref name="schemaJson"/> is a <c>/metadata/types.api</c>
+    /// snapshot, in the same form as <see cref="WorkbooksEmulatorOptions.SchemaJson"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>From the moment this returns, <c>metadata/types.api</c>, <c>&lt;controller&gt;/metadata.api</c> and every
+    /// index and change request use the new schema, in every database. Requests running meanwhile see either the old
+    /// schema or the new one, never a mixture (a request that chose its record type before the change and reaches
+    /// the records after it is served again with the new schema).</para>
+    /// <para>Record types are matched by <c>controller_path</c> and fields by name. A record type in both schemas keeps
+    /// its records as they were: same ids, <c>lock_version</c>, <c>updated_at</c> and <c>is_deleted</c> (the change
+    /// does not touch records, as adding a custom field does not in the real service), and new records continue the
+    /// ids after the highest one. A new record type starts empty (it is not seeded); a record type the new schema lacks
+    /// is dropped with its records. A field in both keeps its value; a new field starts as null in existing records,
+    /// whatever its <c>default_value</c> (which applies to records created afterwards); a removed field's values are
+    /// dropped; a field whose datatype changed keeps its value converted by rendering it as the old field and parsing
+    /// that text as the new field (integer 42 becomes decimal 42), or null when the text is not a valid value of the
+    /// new datatype. New picklists get no entries.</para>
+    /// </remarks>
+    /// <param name="schemaJson">The new snapshot: the whole response body of <c>metadata/types.api</c> or a bare array of record types.</param>
+    /// <exception cref="System.Text.Json.JsonException">The text is not JSON; nothing changed.</exception>
+    /// <exception cref="InvalidDataException">The JSON is not a types snapshot; nothing changed.</exception>
+    public void ChangeSchema(string schemaJson)
+    {
+        ArgumentNullException.ThrowIfNull(schemaJson);
+        _service.ChangeSchema(Schema.EmulatorSchema.Parse(schemaJson));
+    }
+
+    /// <summary>
+    /// <see cref="ChangeSchema"/> with a snapshot file. A relative path is looked up from the working directory and
+    /// then from each of its parents, as <see cref="WorkbooksEmulatorOptions.SchemaPath"/> is.
+    /// </summary>
+    /// <param name="schemaPath">The snapshot file, e.g. <c>schema/sample-v2.types.json</c>.</param>
+    /// <exception cref="FileNotFoundException">The file was not found; nothing changed.</exception>
+    public void ChangeSchemaFromFile(string schemaPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(schemaPath);
+        ChangeSchema(File.ReadAllText(WorkbooksService.Locate(schemaPath)));
+    }
+
     /// <summary>Starts an emulator on 127.0.0.1 (port 0 unless <see cref="WorkbooksEmulatorOptions.Port"/> is set).</summary>
     public static Task<WorkbooksEmulator> StartAsync(WorkbooksEmulatorOptions? options = null, CancellationToken cancellationToken = default)
         => StartAsync(options, urls: null, cancellationToken);

@@ -26,18 +26,25 @@ internal sealed class WorkbooksService
     private readonly ConcurrentDictionary<string, (long Window, int Count)> _rates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Location, TimeSpan Delay)> _delayTickets = new(StringComparer.Ordinal);
     private readonly LoginHandler _login;
+    private readonly Lock _schemaChange = new();
+    private volatile EmulatorSchema _schema;
 
     public WorkbooksService(WorkbooksEmulatorOptions options)
     {
         Options = options;
-        Schema = EmulatorSchema.Parse(LoadSchemaText(options));
+        _schema = EmulatorSchema.Parse(LoadSchemaText(options));
         Control = new EmulatorControl();
         Sessions = new SessionManager(options, Control);
         _login = new LoginHandler(this);
     }
 
     public WorkbooksEmulatorOptions Options { get; }
-    public EmulatorSchema Schema { get; }
+    /// <summary>
+    /// The schema served now. It can change while requests run (<see cref="ChangeSchema"/>): read it once per request
+    /// and use that snapshot throughout; <see cref="EmulatorDatabase.Store(RecordTypeDef)"/> tells when the records no
+    /// longer follow it.
+    /// </summary>
+    public EmulatorSchema Schema => _schema;
     public EmulatorControl Control { get; }
     public SessionManager Sessions { get; }
     public DateTime Now => Options.TimeProvider.GetUtcNow().UtcDateTime;
@@ -47,7 +54,7 @@ internal sealed class WorkbooksService
     public EmulatorDatabase GetDatabase(int id)
     {
         var info = DatabaseInfo(id) ?? throw new ArgumentOutOfRangeException(nameof(id), id, "The emulator has no such database.");
-        return _databases.GetOrAdd(id, _ => new Lazy<EmulatorDatabase>(() =>
+        var database = _databases.GetOrAdd(id, _ => new Lazy<EmulatorDatabase>(() =>
         {
             var database = new EmulatorDatabase(info, Schema, Options.TimeProvider);
             lock (database.Gate)
@@ -57,6 +64,38 @@ internal sealed class WorkbooksService
             }
             return database;
         })).Value;
+        // A database created from the schema a change was replacing is brought up to date here, whichever of the
+        // change and the creation finished first.
+        if (!ReferenceEquals(database.Schema, Schema))
+            Migrate(database);
+        return database;
+    }
+
+    /// <summary>
+    /// Serves another schema from now on, keeping the data: every database's stores follow it (under the database's
+    /// gate; see <see cref="EmulatorDatabase.MigrateTo"/>). Changes are serialised; each database always moves to the
+    /// newest schema, so two changes in a row end with the second.
+    /// </summary>
+    public void ChangeSchema(EmulatorSchema schema)
+    {
+        lock (_schemaChange)
+        {
+            var previous = _schema;
+            if (ReferenceEquals(previous, schema))
+                return;
+            _schema = schema;
+            foreach (var lazy in _databases.Values)
+                Migrate(lazy.Value);
+            // Columns resolved for the old record types are of no further use (a request still holding one of those
+            // types is served again with the new schema).
+            ColumnResolver.Forget(previous.Types);
+        }
+    }
+
+    private void Migrate(EmulatorDatabase database)
+    {
+        lock (database.Gate)
+            database.MigrateTo(Schema);
     }
 
     private static string LoadSchemaText(WorkbooksEmulatorOptions options)
@@ -69,7 +108,7 @@ internal sealed class WorkbooksService
     }
 
     /// <summary>A relative schema path is looked up from the working directory and then from each of its parents.</summary>
-    private static string Locate(string path)
+    internal static string Locate(string path)
     {
         if (Path.IsPathRooted(path) || File.Exists(path))
             return path;
@@ -287,14 +326,38 @@ internal sealed class WorkbooksService
 
     private async Task DispatchAsync(HttpContext context, string route, string extension, CallContext call, ResponseStyle style)
     {
-        var extras = new ExtrasHandler(this);
+        for (var attempt = 1; ; attempt++)
+        {
+            var schema = Schema;
+            // A change may have swapped the schema and not reached this database yet: the request waits for it.
+            if (!ReferenceEquals(call.Database.Schema, schema))
+                Migrate(call.Database);
+            try
+            {
+                await DispatchAsync(context, route, extension, call, style, schema).ConfigureAwait(false);
+                return;
+            }
+            catch (SchemaChangedException) when (attempt < 3 && !context.Response.HasStarted)
+            {
+                // The schema changed after the request chose its record type and before it reached the records:
+                // nothing was read or changed, so it is served again, whole, with the new schema (the database is
+                // brought up to it first, as the change would have done a moment later).
+                Migrate(call.Database);
+            }
+        }
+    }
+
+    /// <summary>Serves a request with one schema: every record type it uses is looked up in <paramref name="schema"/>.</summary>
+    private async Task DispatchAsync(HttpContext context, string route, string extension, CallContext call, ResponseStyle style, EmulatorSchema schema)
+    {
+        var extras = new ExtrasHandler(this, schema);
         if (route == "metadata/types")
         {
             RequireRead(call);
             await extras.MetadataAsync(context, call, style).ConfigureAwait(false);
             return;
         }
-        if (route.EndsWith("/metadata", StringComparison.Ordinal) && Schema.ByControllerPath.TryGetValue(route[..^"/metadata".Length], out var described))
+        if (route.EndsWith("/metadata", StringComparison.Ordinal) && schema.ByControllerPath.TryGetValue(route[..^"/metadata".Length], out var described))
         {
             // <controller>/metadata.api: the one record type's metadata, as metadata/types.api gives it.
             RequireRead(call);
@@ -331,7 +394,7 @@ internal sealed class WorkbooksService
             await extras.PdfAsync(context, route, call, style).ConfigureAwait(false);
             return;
         }
-        if (!Schema.ByControllerPath.TryGetValue(route, out var type))
+        if (!schema.ByControllerPath.TryGetValue(route, out var type))
             throw new RequestRejectedException(404, $"No such resource: /{route}.{extension}");
         if (extension is not ("api" or "json"))
             throw new RequestRejectedException(406, $"The .{extension} format is not available for {type.HumanNamePlural}.");
@@ -413,6 +476,8 @@ internal sealed class WorkbooksService
     {
         if (Control.Churn is not { } churn || churn.ControllerPath != type.ControllerPath)
             return;
+        if (database.TryStore(type.ControllerPath) is null)
+            return; // the schema changed and no longer has the type
         var random = new Random(churn.Seed + (int)(database.ChangeRequestCount % 1000) + Control.Requests.Count);
         var ids = database.Ids(type.ControllerPath);
         Dictionary<string, string?> Values()

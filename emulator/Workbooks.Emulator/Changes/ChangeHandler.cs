@@ -91,7 +91,8 @@ internal static class ChangeHandler
 
         lock (database.Gate)
         {
-            var store = database.Store(type.ControllerPath);
+            // First: throws (before anything is read or changed) when the schema changed since the type was chosen.
+            var store = database.Store(type);
             var terms = FilterCompiler.ReadTerms(p);
             var filter = terms.Count == 0 ? null : FilterCompiler.Compile(type, terms, p.Get("_fm"), database, context.Now);
 

@@ -44,8 +44,12 @@ internal static class ReportCatalog
             : Views.FirstOrDefault(v => string.Equals(v.Name, idOrName, StringComparison.Ordinal));
 }
 
-/// <summary>Metadata, reports, PDFs, picklist data, file downloads and search.</summary>
-internal sealed class ExtrasHandler(WorkbooksService service)
+/// <summary>
+/// Metadata, reports, PDFs, picklist data, file downloads and search, for one request: <paramref name="schema"/> is
+/// the schema the request was routed with (read once, so that a schema change racing the request is seen whole or not
+/// at all).
+/// </summary>
+internal sealed class ExtrasHandler(WorkbooksService service, EmulatorSchema schema)
 {
     private static readonly (long Id, string Name)[] DocumentTemplates = [(34, "Portrait"), (35, "Landscape")];
     private static readonly (long Id, string Name)[] SingleTemplate = [(1, "Standard")];
@@ -56,7 +60,7 @@ internal sealed class ExtrasHandler(WorkbooksService service)
     {
         var classNames = call.Parameters.GetArray("class_names");
         var select = call.Parameters.GetArray("_select_columns");
-        var types = only is not null ? [only] : service.Schema.Types.Where(t => classNames.Count == 0 || classNames.Contains(t.ClassName)).ToArray();
+        var types = only is not null ? [only] : schema.Types.Where(t => classNames.Count == 0 || classNames.Contains(t.ClassName)).ToArray();
         return ResponseWriter.WriteJsonAsync(context, 200, style, w =>
         {
             w.WriteStartObject();
@@ -88,9 +92,9 @@ internal sealed class ExtrasHandler(WorkbooksService service)
         var key = metadata ? rest[..^"/data/metadata".Length] : rest.EndsWith("/data", StringComparison.Ordinal) ? rest[..^"/data".Length] : rest;
         var view = ReportCatalog.Find(Uri.UnescapeDataString(key))
             ?? throw new RequestRejectedException(404, $"There is no report data view '{key}'.");
-        if (!service.Schema.ByControllerPath.TryGetValue(view.ControllerPath, out var type))
+        if (!schema.ByControllerPath.TryGetValue(view.ControllerPath, out var type))
             throw new RequestRejectedException(404, $"The report '{view.Name}' is not available in this database.");
-        var columns = view.Columns.Where(c => ColumnResolver.Resolve(type, c, service.Schema) is not null).ToArray();
+        var columns = view.Columns.Where(c => ColumnResolver.Resolve(type, c, schema) is not null).ToArray();
 
         if (metadata)
         {
@@ -100,7 +104,7 @@ internal sealed class ExtrasHandler(WorkbooksService service)
                 w.WriteStartArray("data");
                 foreach (var name in columns)
                 {
-                    var column = ColumnResolver.Resolve(type, name, service.Schema)!;
+                    var column = ColumnResolver.Resolve(type, name, schema)!;
                     w.WriteStartObject();
                     w.WriteString("name", name);
                     w.WriteString("title", column.Field?.Title ?? name);
@@ -151,15 +155,15 @@ internal sealed class ExtrasHandler(WorkbooksService service)
         if (parts.Length != 3)
             throw new RequestRejectedException(404, "Picklist data paths look like picklist_data/<Class_Name>/<value_field>/<display_field>.");
         var className = parts[0].Replace("_", "::", StringComparison.Ordinal);
-        var type = service.Schema.ByClassName.GetValueOrDefault(className)
-            ?? service.Schema.Types.FirstOrDefault(t => t.ClassName.Replace("::", "_", StringComparison.Ordinal) == parts[0])
+        var type = schema.ByClassName.GetValueOrDefault(className)
+            ?? schema.Types.FirstOrDefault(t => t.ClassName.Replace("::", "_", StringComparison.Ordinal) == parts[0])
             ?? throw new RequestRejectedException(404, $"There is no record type {parts[0]}.");
         var valueField = parts[1];
         var displayField = parts[2];
         var columns = new List<string> { valueField, displayField };
         columns.AddRange(call.Parameters.GetArray("return_fields"));
-        if (columns.Any(c => ColumnResolver.Resolve(type, c, service.Schema) is null))
-            throw new RequestRejectedException(406, $"{type.HumanNamePlural} have no field '{columns.First(c => ColumnResolver.Resolve(type, c, service.Schema) is null)}'.");
+        if (columns.Any(c => ColumnResolver.Resolve(type, c, schema) is null))
+            throw new RequestRejectedException(406, $"{type.HumanNamePlural} have no field '{columns.First(c => ColumnResolver.Resolve(type, c, schema) is null)}'.");
         var parameters = RequestParameters.FromPairs(call.Parameters.ToPairs().Where(kv => kv.Key is not ("query" or "_select_columns[]")));
         if (call.Parameters.Get("query") is { Length: > 0 } query)
         {
@@ -190,7 +194,7 @@ internal sealed class ExtrasHandler(WorkbooksService service)
     {
         var slash = route.LastIndexOf('/');
         if (slash < 0 || !long.TryParse(route[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !service.Schema.ByControllerPath.TryGetValue(route[..slash], out var type))
+            || !schema.ByControllerPath.TryGetValue(route[..slash], out var type))
             throw new RequestRejectedException(404, $"No such document: /{route}.pdf");
         var templates = type.ControllerPath.StartsWith("accounting/", StringComparison.Ordinal) || type.ControllerPath == "crm/opportunities" ? DocumentTemplates : SingleTemplate;
         var templateText = call.Parameters.Get("template");
@@ -228,7 +232,7 @@ internal sealed class ExtrasHandler(WorkbooksService service)
         string title;
         lock (call.Database.Gate)
         {
-            var record = call.Database.Store(type.ControllerPath).Find(id);
+            var record = call.Database.Store(type).Find(id);
             if (record is null || record.IsDeleted)
                 throw new RequestRejectedException(404, $"{type.HumanName} {id} does not exist.");
             title = $"{type.HumanName} {record["object_ref"] ?? id} {record["name"]}";

@@ -60,6 +60,15 @@ internal static class ColumnResolver
     public static Column? Resolve(RecordTypeDef type, string name, EmulatorSchema schema) =>
         Cache.GetOrAdd((type, name), key => Build(key.Item1, key.Item2, schema));
 
+    /// <summary>Drops the columns resolved for record types of a schema no longer served (a schema change).</summary>
+    public static void Forget(IReadOnlyList<RecordTypeDef> types)
+    {
+        var forgotten = new HashSet<RecordTypeDef>(types, ReferenceEqualityComparer.Instance);
+        foreach (var key in Cache.Keys)
+            if (forgotten.Contains(key.Item1))
+                Cache.TryRemove(key, out _);
+    }
+
     private static Column? Build(RecordTypeDef type, string name, EmulatorSchema schema)
     {
         if (type.Field(name) is { } field)

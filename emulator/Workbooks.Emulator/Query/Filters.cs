@@ -8,11 +8,19 @@ using Workbooks.Emulator.Storage;
 namespace Workbooks.Emulator.Query;
 
 /// <summary>A client error the service reports with a status (406 for unsuitable parameters) and a message; never a 500.</summary>
-internal sealed class RequestRejectedException(int status, string message, string? parameter = null) : Exception(message)
+internal class RequestRejectedException(int status, string message, string? parameter = null) : Exception(message)
 {
     public int Status { get; } = status;
     public string? Parameter { get; } = parameter;
 }
+
+/// <summary>
+/// The schema changed between the moment a request chose its record type and the moment it reached the records
+/// (<see cref="EmulatorDatabase.Store(RecordTypeDef)"/>). Nothing was read or changed: the service serves the request
+/// again with the new schema, and answers 503 only if the schema keeps changing under it.
+/// </summary>
+internal sealed class SchemaChangedException(string humanNamePlural)
+    : RequestRejectedException(503, $"The schema changed while this request was being processed ({humanNamePlural}); nothing was changed: send it again.");
 
 internal sealed record FilterTerm(string Field, string Op, string Criteria);
 

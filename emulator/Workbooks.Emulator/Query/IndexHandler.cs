@@ -40,10 +40,11 @@ internal static class IndexQuery
 
         var sortNames = p.GetArray("_sort");
         var dirs = p.GetArray("_dir");
-        var columns = OutputColumns(type, forcedColumns ?? p.GetArray("_select_columns"), database.Schema);
-
         lock (database.Gate)
         {
+            // First, so that the columns, filters and sorts below are resolved against the schema the records follow.
+            var store = database.Store(type);
+            var columns = OutputColumns(type, forcedColumns ?? p.GetArray("_select_columns"), database.Schema);
             var filter = FilterCompiler.Compile(type, terms, mode, database, now);
             var sorts = new List<(Column Column, bool Descending)>();
             for (var i = 0; i < sortNames.Count; i++)
@@ -58,7 +59,6 @@ internal static class IndexQuery
                 sorts.Add((column, dir.Equals("DESC", StringComparison.OrdinalIgnoreCase)));
             }
 
-            var store = database.Store(type.ControllerPath);
             var rows = store.Rows;
             var firstIndex = filter.IdFloor is { } floor ? store.FirstIndexAfter(floor) : 0;
             var byIdAscending = sorts.Count == 0 || (sorts.Count == 1 && sorts[0].Column.Name == "id" && !sorts[0].Descending);

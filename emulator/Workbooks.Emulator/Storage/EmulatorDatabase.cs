@@ -10,21 +10,29 @@ namespace Workbooks.Emulator;
 /// </summary>
 public sealed class EmulatorDatabase
 {
-    private readonly Dictionary<string, Storage.RecordStore> _stores = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The schema and the stores of its record types, swapped as one reference (under <see cref="Gate"/>) when the
+    /// schema changes, so that even a reader without the gate never pairs one schema with the other's stores.
+    /// </summary>
+    private sealed record State(EmulatorSchema Schema, Dictionary<string, Storage.RecordStore> Stores);
+
+    private volatile State _state;
 
     internal EmulatorDatabase(EmulatorDatabaseInfo info, EmulatorSchema schema, TimeProvider time)
     {
         Info = info;
-        Schema = schema;
         Time = time;
+        var stores = new Dictionary<string, Storage.RecordStore>(StringComparer.Ordinal);
         foreach (var type in schema.Types)
-            _stores.TryAdd(type.ControllerPath, new Storage.RecordStore(type));
+            stores.TryAdd(type.ControllerPath, new Storage.RecordStore(type));
+        _state = new State(schema, stores);
     }
 
     /// <summary>The database's id and name.</summary>
     public EmulatorDatabaseInfo Info { get; }
 
-    internal EmulatorSchema Schema { get; }
+    /// <summary>The schema the stores follow (it changes with <see cref="MigrateTo"/>; read it under the gate).</summary>
+    internal EmulatorSchema Schema => _state.Schema;
     internal TimeProvider Time { get; }
 
     /// <summary>The lock every read and change of this database takes.</summary>
@@ -36,13 +44,56 @@ public sealed class EmulatorDatabase
     /// <summary>Incremented on every successful change request (useful to assert that a change was not replayed).</summary>
     public long ChangeRequestCount { get; internal set; }
 
-    internal Storage.RecordStore Store(string controllerPath) => _stores[controllerPath];
-    internal Storage.RecordStore? TryStore(string controllerPath) => _stores.GetValueOrDefault(controllerPath);
-    internal Storage.RecordStore? StoreOfClass(string className) =>
-        Schema.ByClassName.TryGetValue(className, out var t) ? _stores[t.ControllerPath] : null;
+    internal Storage.RecordStore Store(string controllerPath) =>
+        _state.Stores.TryGetValue(controllerPath, out var store) ? store
+            : throw new KeyNotFoundException($"Database {Info.Id} has no record type '{controllerPath}'.");
+
+    /// <summary>
+    /// The store of a record type the caller looked up in a schema, provided that the database still follows that
+    /// schema. Call it under the gate, before anything else touches the database: when the schema changed since the
+    /// type was looked up it throws <see cref="Query.SchemaChangedException"/> and nothing has been read or changed.
+    /// </summary>
+    internal Storage.RecordStore Store(RecordTypeDef type) =>
+        _state.Stores.TryGetValue(type.ControllerPath, out var store) && ReferenceEquals(store.Type, type)
+            ? store
+            : throw new Query.SchemaChangedException(type.HumanNamePlural);
+
+    internal Storage.RecordStore? TryStore(string controllerPath) => _state.Stores.GetValueOrDefault(controllerPath);
+    internal Storage.RecordStore? StoreOfClass(string className)
+    {
+        var state = _state;
+        return state.Schema.ByClassName.TryGetValue(className, out var t) ? state.Stores.GetValueOrDefault(t.ControllerPath) : null;
+    }
 
     /// <summary>The controller paths of every record type, e.g. <c>crm/people</c>.</summary>
-    public IReadOnlyCollection<string> ControllerPaths => _stores.Keys;
+    public IReadOnlyCollection<string> ControllerPaths => _state.Stores.Keys;
+
+    /// <summary>
+    /// Makes the stores follow another schema, keeping the data (the caller holds the gate). Record types are matched
+    /// by controller path: a type in both keeps its records (ids, lock_version, updated_at, is_deleted: the records are
+    /// not touched, so nothing looks changed to an incremental reader), a new type starts empty (it is not seeded), a
+    /// type the schema no longer has is dropped. Fields are matched by name: see <see cref="Storage.RecordStore.MigrateTo"/>.
+    /// </summary>
+    internal void MigrateTo(EmulatorSchema schema)
+    {
+        var current = _state;
+        if (ReferenceEquals(current.Schema, schema))
+            return;
+        var now = Time.GetUtcNow().UtcDateTime;
+        var stores = new Dictionary<string, Storage.RecordStore>(StringComparer.Ordinal);
+        foreach (var type in schema.Types)
+        {
+            // The first type of a controller path wins, as in the schema's own lookups.
+            if (stores.ContainsKey(type.ControllerPath))
+                continue;
+            stores[type.ControllerPath] = current.Stores.TryGetValue(type.ControllerPath, out var previous)
+                ? previous.MigrateTo(type, now)
+                : new Storage.RecordStore(type);
+        }
+        if (!stores.ContainsKey("upload_files"))
+            Files.Clear();
+        _state = new State(schema, stores);
+    }
 
     /// <summary>How many records of a type exist (not counting soft-deleted ones unless asked).</summary>
     public int Count(string controllerPath, bool includeDeleted = false)

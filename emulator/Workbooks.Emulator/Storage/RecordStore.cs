@@ -1,3 +1,4 @@
+using Workbooks.Emulator.Query;
 using Workbooks.Emulator.Schema;
 
 namespace Workbooks.Emulator.Storage;
@@ -83,6 +84,51 @@ internal sealed class RecordStore
         _byId[id] = record;
         IndexRefcode(record, null);
         return record;
+    }
+
+    /// <summary>
+    /// A store of <paramref name="type"/> (the same record type in a changed schema) holding this store's records,
+    /// in the same order, with the same ids; the next id continues where this store's would (ids are never reused).
+    /// Fields are matched by name: a field in both keeps its value (converted when its kind changed, see
+    /// <see cref="Convert"/>); a new field starts as null, whatever its default_value (defaults are what a create fills
+    /// in; existing records are not rewritten, and booleans are not set to false either); a removed field's values are
+    /// dropped. The records themselves are not touched: lock_version and updated_at stay as they were.
+    /// </summary>
+    public RecordStore MigrateTo(RecordTypeDef type, DateTime now)
+    {
+        var mapping = type.Fields
+            .Select(field => (From: Type.Field(field.Name), To: field))
+            .Where(m => m.From is not null)
+            .Select(m => (From: m.From!, m.To))
+            .ToArray();
+        var migrated = new RecordStore(type) { _nextId = _nextId };
+        migrated._rows.Capacity = _rows.Count;
+        foreach (var row in _rows)
+        {
+            var values = new object?[type.Fields.Count];
+            foreach (var (from, to) in mapping)
+                values[to.Ordinal] = Convert(from, to, row.Values[from.Ordinal], now);
+            var record = new Record(type, values);
+            migrated._rows.Add(record);
+            migrated._byId[record.Id] = record;
+        }
+        // Soft-deleted records first, so that where a refcode was reused the live record owns it.
+        foreach (var record in migrated._rows.Where(r => r.IsDeleted).Concat(migrated._rows.Where(r => !r.IsDeleted)))
+            migrated.IndexRefcode(record, null);
+        return migrated;
+    }
+
+    /// <summary>
+    /// A stored value of <paramref name="from"/> as a value of <paramref name="to"/>: unchanged when both store the
+    /// same kind of value; otherwise rendered as the service renders it with the old field and parsed as a client
+    /// value of the new one (an integer 42 becomes the decimal 42), null when that text is not a valid value.
+    /// </summary>
+    internal static object? Convert(FieldDef from, FieldDef to, object? value, DateTime now)
+    {
+        if (value is null || from.Kind == to.Kind)
+            return value;
+        var text = ValueText.Render(from, value, OutputFormats.Default, now);
+        return text is not null && WireValues.TryParse(to.Kind, text, out var converted, out _) ? converted : null;
     }
 
     /// <summary>Index of the first row whose id is greater than <paramref name="id"/>.</summary>
