@@ -30,9 +30,11 @@ public sealed class MirrorOptions
     /// <summary>Rows written per transaction (1 to 10,000; 1,000 by default). The sync position is saved with each.</summary>
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>Also mirror the related attributes the metadata lists (<c>employer[name]</c> → column
-    /// <c>employer_name</c>). They change when the related record changes, which does not stamp this record's updated_at,
-    /// so they are only as fresh as the last time the record itself changed or was loaded.</summary>
+    /// <summary>Also mirror the related attributes the metadata lists (<c>main_location[email]</c> → column
+    /// <c>main_location_email</c>) and the values the service computes from a related record (<c>employer_name</c>).
+    /// They change when the related record changes, which does not stamp this record's updated_at, so they are only as
+    /// fresh as the last time the record itself changed or was loaded: join the related table instead where exactness
+    /// matters.</summary>
     public bool IncludeRelatedAttributes { get; set; }
 
     /// <summary>Receives progress as the mirror goes (after each batch is committed).</summary>

@@ -55,11 +55,23 @@ public sealed partial class WorkbooksSession
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<JsonDocument> GetMetadataAsync(IEnumerable<string>? classNames = null, IEnumerable<string>? columns = null, CancellationToken cancellationToken = default)
     {
-        var request = new WorkbooksRequest(WorkbooksRequestKind.Read, "metadata/types.api");
-        foreach (var name in classNames ?? []) request.Add("class_names[]", name);
-        foreach (var column in columns ?? []) request.Add(Protocol.SelectColumns, column);
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        var names = classNames?.ToArray() ?? [];
+        var selected = columns?.ToArray() ?? [];
+        for (var attempt = 0; ; attempt++)
+        {
+            var request = new WorkbooksRequest(WorkbooksRequestKind.Read, "metadata/types.api");
+            foreach (var name in names) request.Add("class_names[]", name);
+            foreach (var column in selected) request.Add(Protocol.SelectColumns, column);
+            using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ParseJsonAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WorkbooksTransportException) when (attempt < Options.MaxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                // The body was cut short: a read changes nothing, so it is read again (as a query's pages are).
+            }
+        }
     }
 
     /// <summary>A report (data view) as CSV, streamed. By id (<c>data_view/99/data.csv</c>) or by name (<c>data_view/Name.csv</c>;

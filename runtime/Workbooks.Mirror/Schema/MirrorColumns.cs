@@ -112,6 +112,13 @@ internal sealed class MirrorTable
     /// <summary>The fields to ask the service for (each once).</summary>
     public IReadOnlyList<string> Fields => Columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).ToArray();
 
+    /// <summary>
+    /// Whether a field is another record's value shown on this one: a related attribute (<c>employer[name]</c>), or
+    /// <c>employer_name</c>, which the service computes from the employer (it follows a rename of the organisation).
+    /// Such values change without this record's updated_at moving, so a delta sync cannot see them change.
+    /// </summary>
+    public static bool IsRelated(string field) => field.Contains('[', StringComparison.Ordinal) || field == "employer_name";
+
     /// <summary>Builds the table of one record type of <c>/metadata/types.api</c>.</summary>
     public static MirrorTable FromMetadata(JsonElement type, bool includeRelated)
     {
@@ -139,9 +146,9 @@ internal sealed class MirrorTable
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var seenFields = new HashSet<string>(StringComparer.Ordinal);
         // Plain fields first, so that a related attribute never takes a plain field's column name.
-        foreach (var (name, datatype) in fields.OrderBy(f => f.Name.Contains('[', StringComparison.Ordinal) ? 1 : 0))
+        foreach (var (name, datatype) in fields.OrderBy(f => IsRelated(f.Name) ? 1 : 0))
         {
-            if (!seenFields.Add(name) || (!includeRelated && name.Contains('[', StringComparison.Ordinal)))
+            if (!seenFields.Add(name) || (!includeRelated && IsRelated(name)))
                 continue;
             foreach (var (suffix, kind) in Datatypes.ColumnsOf(datatype))
             {

@@ -115,6 +115,7 @@ public static class MirrorComparison
             ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToString("O", CultureInfo.InvariantCulture)
             : DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
         "time" => value is TimeSpan span ? TimeOnly.FromTimeSpan(span).ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture)
+            : value is TimeOnly timeOnly ? timeOnly.ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture)
             : TimeOnly.Parse((string)value, CultureInfo.InvariantCulture).ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
         "json" => List(JsonSerializer.Deserialize<string[]>((string)value)),
         "text[]" => List((string[])value),
