@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Workbooks.Filters;
 using Workbooks.Mirror.Schema;
 using Workbooks.Mirror.Sql;
 using Workbooks.Query;
@@ -186,40 +188,98 @@ public sealed partial class WorkbooksMirror
         return response.ServerDate is { } now ? DeltaPosition.Since(now - DeltaPosition.SafetyMargin) : DeltaPosition.Start;
     }
 
-    private WorkbooksQuery<WorkbooksRecord, Filters.RecordFields> Query(MirrorTable table) =>
+    private WorkbooksQuery<WorkbooksRecord, RecordFields> Query(MirrorTable table) =>
         _session.Records(table.ControllerPath).Select(table.Fields);
 
+    /// <summary>
+    /// Reads every record by id ranges, <see cref="MirrorOptions.Partitions"/> at once, each in id order (keyset paging:
+    /// inserts and deletes meanwhile neither skip nor repeat a record; the last range stays open to new ids). How far each
+    /// range has got is saved with every batch, in the same transaction, so a load stopped at any instant resumes where it
+    /// was instead of starting again. (The runtime's <c>ReadInParallelAsync</c> reads the same way but keeps its ranges to
+    /// itself; a load must save them.)
+    /// </summary>
     private async Task<long> LoadAsync(MirrorStore store, MirrorTable table, CancellationToken cancellationToken)
     {
         var query = Query(table);
         if (_options.Deletions == MirrorDeletions.Flag)
             query = query.IncludeDeleted();
         var expected = await query.CountAsync(cancellationToken).ConfigureAwait(false);
-        LogLoadStarted(_logger, table.Name, expected, _options.Partitions);
+        var ranges = LoadRanges.Read(await store.ReadLoadProgressAsync(table.Name, cancellationToken).ConfigureAwait(false));
+        if (ranges is null)
+        {
+            var first = await query.Select("id").PageSize(1).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var last = await query.Select("id").OrderByDescending("id").PageSize(1).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            ranges = LoadRanges.Split(first?.Id, last?.Id, _options.Partitions);
+            var begin = store.BeginTransaction();
+            await using var beginScope = begin.ConfigureAwait(false);
+            await store.SaveLoadProgressAsync(begin, table.Name, LoadRanges.Write(ranges), cancellationToken).ConfigureAwait(false);
+            await begin.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var open = ranges.Count(r => !r.Done);
+        LogLoadStarted(_logger, table.Name, expected, open);
         var clock = Stopwatch.StartNew();
         long written = 0;
+
         var batch = new List<WorkbooksRecord>(_options.BatchSize);
-        await foreach (var record in query.ReadInParallelAsync(_options.Partitions, cancellationToken).ConfigureAwait(false))
+        var channel = Channel.CreateBounded<(int Range, WorkbooksRecord? Record)>(new BoundedChannelOptions(Math.Max(_options.BatchSize, 100) * 2)
         {
-            batch.Add(record);
-            if (batch.Count >= _options.BatchSize)
-                written += await CommitAsync(batch, null).ConfigureAwait(false);
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producers = ranges.Select((range, index) => (range, index)).Where(r => !r.range.Done).Select(async r =>
+        {
+            var filter = WorkbooksFilter.Field("id").GreaterThan(r.range.After);
+            if (r.range.Before is { } before)
+                filter &= WorkbooksFilter.Field("id").LessThan(before);
+            await foreach (var record in query.Where(filter).WithCancellation(stop.Token).ConfigureAwait(false))
+                await channel.Writer.WriteAsync((r.index, record), stop.Token).ConfigureAwait(false);
+            await channel.Writer.WriteAsync((r.index, null), stop.Token).ConfigureAwait(false); // this range is read to its end
+        }).ToArray();
+        var all = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? t.Exception?.InnerException),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            var pending = false;
+            await foreach (var (index, record) in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (record is null)
+                {
+                    ranges[index] = ranges[index] with { Done = true };
+                    pending = true;
+                    continue;
+                }
+                batch.Add(record);
+                ranges[index] = ranges[index] with { After = record.Id }; // each range arrives in id order
+                if (batch.Count >= _options.BatchSize)
+                {
+                    await CommitAsync().ConfigureAwait(false);
+                    pending = false;
+                }
+            }
+            if (batch.Count > 0 || pending)
+                await CommitAsync().ConfigureAwait(false);
         }
-        if (batch.Count > 0)
-            written += await CommitAsync(batch, null).ConfigureAwait(false);
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await all.ConfigureAwait(false);
+        }
         LogLoadCompleted(_logger, table.Name, written, clock.Elapsed.TotalSeconds);
         return written;
 
-        async Task<long> CommitAsync(List<WorkbooksRecord> records, string? _)
+        async Task CommitAsync()
         {
+            // The rows and how far each range has got commit together: a load killed here resumes after them.
+            var progress = LoadRanges.Write(ranges);
             var transaction = store.BeginTransaction();
             await using var transactionScope = transaction.ConfigureAwait(false);
-            await store.WriteAsync(transaction, table, records, _options.Deletions, cancellationToken).ConfigureAwait(false);
+            await store.WriteAsync(transaction, table, batch, _options.Deletions, cancellationToken).ConfigureAwait(false);
+            await store.SaveLoadProgressAsync(transaction, table.Name, progress, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            var count = records.Count;
-            records.Clear();
-            _options.Progress?.Report(new MirrorProgress(table.Name, table.ControllerPath, MirrorPhase.Loading, written + count, expected, clock.Elapsed));
-            return count;
+            written += batch.Count;
+            batch.Clear();
+            _options.Progress?.Report(new MirrorProgress(table.Name, table.ControllerPath, MirrorPhase.Loading, written, expected, clock.Elapsed));
         }
     }
 
@@ -268,7 +328,7 @@ public sealed partial class WorkbooksMirror
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Mirror table {Table}: {Change}")]
     private static partial void LogDatatypeChanged(ILogger logger, string table, string change);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Loading {Table}: {Expected} records, {Partitions} partitions")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Loading {Table}: {Expected} records, {Partitions} id ranges to read")]
     private static partial void LogLoadStarted(ILogger logger, string table, long expected, int partitions);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Loaded {Table}: {Records} records in {Seconds:0.0} s")]

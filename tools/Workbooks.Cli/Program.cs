@@ -8,6 +8,11 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-AppDomain.CurrentDomain.ProcessExit += (_, _) => cancellation.Cancel(); // SIGTERM: stop as for Ctrl-C
+// SIGTERM (docker stop, systemd, CI timeouts) stops the command as Ctrl-C does: cleanly, at its next await.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
 var app = new CliApp(Console.Out, Console.Error, Environment.GetEnvironmentVariable, SecretPrompt.Read) { ErrorIsTerminal = !Console.IsErrorRedirected };
 return await app.RunAsync(args, cancellation.Token).ConfigureAwait(false);

@@ -31,7 +31,7 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
         await ExecuteAsync(transaction, $"""
             CREATE TABLE IF NOT EXISTS {StateTable} (
               table_name TEXT PRIMARY KEY, controller_path TEXT NOT NULL, class_name TEXT NOT NULL,
-              deletions TEXT NOT NULL, phase TEXT NOT NULL, position TEXT NULL, synced_at TEXT NULL)
+              deletions TEXT NOT NULL, phase TEXT NOT NULL, position TEXT NULL, load_progress TEXT NULL, synced_at TEXT NULL)
             """, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(transaction, $"""
             CREATE TABLE IF NOT EXISTS {ColumnsTable} (
@@ -77,9 +77,10 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
                 throw new WorkbooksMirrorException($"Table {desired.Name} was mirrored with deletions '{storedMode}', not '{mode}': the two keep different rows, so one table cannot switch. Mirror into a new database, or drop the table (and its rows in {StateTable} and {ColumnsTable}) to load it again.");
             var (final, reload) = await EvolveAsync(transaction, desired, stored, changes, cancellationToken).ConfigureAwait(false);
             table = final;
-            if (reload && !state.Loading)
+            if (reload)
             {
-                await ExecuteAsync(transaction, $"UPDATE {StateTable} SET phase = 'load' WHERE table_name = @t", cancellationToken, ("@t", desired.Name)).ConfigureAwait(false);
+                // Rows already read lack the new columns: the load starts again from the first id, even mid-load.
+                await ExecuteAsync(transaction, $"UPDATE {StateTable} SET phase = 'load', load_progress = NULL WHERE table_name = @t", cancellationToken, ("@t", desired.Name)).ConfigureAwait(false);
                 state = state with { Loading = true };
             }
         }
@@ -174,10 +175,18 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
 
     /// <summary>Saves where the table's sync has got to, inside the transaction that wrote the rows it covers.</summary>
     public Task SaveStateAsync(DbTransaction transaction, string table, TableState state, CancellationToken cancellationToken) =>
-        ExecuteAsync(transaction, $"UPDATE {StateTable} SET phase = @p, position = @q, synced_at = @s WHERE table_name = @t", cancellationToken,
+        ExecuteAsync(transaction, $"UPDATE {StateTable} SET phase = @p, position = @q, load_progress = NULL, synced_at = @s WHERE table_name = @t", cancellationToken,
             ("@p", state.Loading ? "load" : "delta"), ("@q", state.Position), ("@s", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)), ("@t", table));
 
     public DbTransaction BeginTransaction() => connection.BeginTransaction();
+
+    /// <summary>How far a load under way has got (see <see cref="LoadRanges"/>); null when none has begun.</summary>
+    public async Task<string?> ReadLoadProgressAsync(string table, CancellationToken cancellationToken) =>
+        await ScalarAsync(null, $"SELECT load_progress FROM {StateTable} WHERE table_name = @t", cancellationToken, ("@t", table)).ConfigureAwait(false) as string;
+
+    /// <summary>Saves how far a load has got, inside the transaction that wrote the rows it covers.</summary>
+    public Task SaveLoadProgressAsync(DbTransaction transaction, string table, string progress, CancellationToken cancellationToken) =>
+        ExecuteAsync(transaction, $"UPDATE {StateTable} SET load_progress = @p WHERE table_name = @t", cancellationToken, ("@p", progress), ("@t", table));
 
     /// <summary>Writes a batch: upserts (never to an older version) and, when deletions are removed, deletes.</summary>
     public async Task<(int Upserted, int Deleted)> WriteAsync(DbTransaction transaction, MirrorTable table, IReadOnlyList<WorkbooksRecord> records,
