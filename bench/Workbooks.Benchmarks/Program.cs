@@ -27,7 +27,7 @@ var config = DefaultConfig.Instance
     .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
 
-Type[] suites = [typeof(DecodeBenchmarks), typeof(EncodeBenchmarks), typeof(FilterBenchmarks), typeof(PagingBenchmarks), typeof(GeneratorBenchmarks), typeof(ThroughputBenchmarks), typeof(EndToEndBenchmarks)];
+Type[] suites = [typeof(DecodeBenchmarks), typeof(EncodeBenchmarks), typeof(FilterBenchmarks), typeof(PagingBenchmarks), typeof(GeneratorBenchmarks), typeof(ThroughputBenchmarks), typeof(EndToEndBenchmarks), typeof(MirrorLoadBenchmarks), typeof(MirrorLatencyBenchmarks)];
 // --quick alone runs every suite; --quick --filter '*Decode*' runs the matching ones with the same short jobs.
 var filtered = rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f");
 IEnumerable<Summary> summaries = filtered

@@ -85,7 +85,8 @@ public sealed record MirrorProgress(string Table, string ControllerPath, MirrorP
 /// <param name="Table">The table's name.</param>
 /// <param name="ControllerPath">The record type's controller path.</param>
 /// <param name="Loaded">Rows written by a (re)load in this pass.</param>
-/// <param name="Upserted">Rows inserted or updated by changes in this pass.</param>
+/// <param name="Upserted">Rows inserted or moved to a newer version by changes in this pass (a version already applied
+/// is read again near the sync's horizon, and left alone: it does not count).</param>
 /// <param name="Deleted">Rows deleted (or, with <see cref="MirrorDeletions.Flag"/>, flagged) by changes in this pass.</param>
 /// <param name="Rows">Rows in the table at the end of the pass.</param>
 /// <param name="SchemaChanges">How the table followed the metadata in this pass (created, columns added, retired, retyped).</param>

@@ -51,6 +51,9 @@ public sealed class MirrorTarget
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             if (password is not null)
                 builder.ConnectionStringBuilder.Password = password;
+            // The mirror sends the same upsert thousands of times: prepared once per connection, it is planned once.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
             return new PostgresDialect(builder.Build());
         });
     }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workbooks.Filters;
@@ -157,6 +156,10 @@ public sealed partial class WorkbooksMirror
         var position = state.Position;
         if (state.Loading)
         {
+            var query = Query(table);
+            if (_options.Deletions == MirrorDeletions.Flag)
+                query = query.IncludeDeleted();
+            var count = query.CountAsync(cancellationToken); // for progress, asked for while the load is prepared
             if (position is null)
             {
                 // A first load: changes made from the moment it begins are read again by the delta sync that follows.
@@ -167,7 +170,7 @@ public sealed partial class WorkbooksMirror
                 await begin.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             // A reload (the schema grew) keeps the position it had: deletions since then are still to come.
-            loaded = await LoadAsync(store, table, cancellationToken).ConfigureAwait(false);
+            loaded = await LoadAsync(store, table, query, await count.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             var done = store.BeginTransaction();
             await using var doneScope = done.ConfigureAwait(false);
             await store.SaveStateAsync(done, table.Name, new TableState(false, position), cancellationToken).ConfigureAwait(false);
@@ -192,89 +195,39 @@ public sealed partial class WorkbooksMirror
         _session.Records(table.ControllerPath).Select(table.Fields);
 
     /// <summary>
-    /// Reads every record by id ranges, <see cref="MirrorOptions.Partitions"/> at once, each in id order (keyset paging:
-    /// inserts and deletes meanwhile neither skip nor repeat a record; the last range stays open to new ids). How far each
-    /// range has got is saved with every batch, in the same transaction, so a load stopped at any instant resumes where it
-    /// was instead of starting again. (The runtime's <c>ReadInParallelAsync</c> reads the same way but keeps its ranges to
-    /// itself; a load must save them.)
+    /// Reads every record by id ranges, <see cref="MirrorOptions.Partitions"/> at once (the runtime's resumable
+    /// <c>ReadInParallelAsync</c>: keyset paging by id, so inserts and deletes meanwhile neither skip nor repeat a
+    /// record). How far each range has got is saved with every batch, in the same transaction, so a load stopped at any
+    /// instant resumes where it was instead of starting again.
     /// </summary>
-    private async Task<long> LoadAsync(MirrorStore store, MirrorTable table, CancellationToken cancellationToken)
+    private async Task<long> LoadAsync(MirrorStore store, MirrorTable table, WorkbooksQuery<WorkbooksRecord, RecordFields> query, long expected,
+        CancellationToken cancellationToken)
     {
-        var query = Query(table);
-        if (_options.Deletions == MirrorDeletions.Flag)
-            query = query.IncludeDeleted();
-        var expected = await query.CountAsync(cancellationToken).ConfigureAwait(false);
-        var ranges = LoadRanges.Read(await store.ReadLoadProgressAsync(table.Name, cancellationToken).ConfigureAwait(false));
-        if (ranges is null)
-        {
-            var first = await query.Select("id").PageSize(1).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            var last = await query.Select("id").OrderByDescending("id").PageSize(1).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            ranges = LoadRanges.Split(first?.Id, last?.Id, _options.Partitions);
-            var begin = store.BeginTransaction();
-            await using var beginScope = begin.ConfigureAwait(false);
-            await store.SaveLoadProgressAsync(begin, table.Name, LoadRanges.Write(ranges), cancellationToken).ConfigureAwait(false);
-            await begin.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        var open = ranges.Count(r => !r.Done);
-        LogLoadStarted(_logger, table.Name, expected, open);
+        var saved = LoadRanges.Read(await store.ReadLoadProgressAsync(table.Name, cancellationToken).ConfigureAwait(false));
+        var cursor = new ParallelReadCursor(saved);
+        LogLoadStarted(_logger, table.Name, expected, saved.Ranges.Count == 0 ? _options.Partitions : saved.Ranges.Count(r => !r.Done));
         var clock = Stopwatch.StartNew();
         long written = 0;
-
         var batch = new List<WorkbooksRecord>(_options.BatchSize);
-        var channel = Channel.CreateBounded<(int Range, WorkbooksRecord? Record)>(new BoundedChannelOptions(Math.Max(_options.BatchSize, 100) * 2)
+        await foreach (var record in query.ReadInParallelAsync(_options.Partitions, cursor, cancellationToken).ConfigureAwait(false))
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producers = ranges.Select((range, index) => (range, index)).Where(r => !r.range.Done).Select(async r =>
-        {
-            var filter = WorkbooksFilter.Field("id").GreaterThan(r.range.After);
-            if (r.range.Before is { } before)
-                filter &= WorkbooksFilter.Field("id").LessThan(before);
-            await foreach (var record in query.Where(filter).WithCancellation(stop.Token).ConfigureAwait(false))
-                await channel.Writer.WriteAsync((r.index, record), stop.Token).ConfigureAwait(false);
-            await channel.Writer.WriteAsync((r.index, null), stop.Token).ConfigureAwait(false); // this range is read to its end
-        }).ToArray();
-        var all = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? t.Exception?.InnerException),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        try
-        {
-            var pending = false;
-            await foreach (var (index, record) in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (record is null)
-                {
-                    ranges[index] = ranges[index] with { Done = true };
-                    pending = true;
-                    continue;
-                }
-                batch.Add(record);
-                ranges[index] = ranges[index] with { After = record.Id }; // each range arrives in id order
-                if (batch.Count >= _options.BatchSize)
-                {
-                    await CommitAsync().ConfigureAwait(false);
-                    pending = false;
-                }
-            }
-            if (batch.Count > 0 || pending)
+            batch.Add(record);
+            if (batch.Count >= _options.BatchSize)
                 await CommitAsync().ConfigureAwait(false);
         }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await all.ConfigureAwait(false);
-        }
+        // Ranges read to their end since the last batch still move the cursor on: save it with the last rows.
+        await CommitAsync().ConfigureAwait(false);
         LogLoadCompleted(_logger, table.Name, written, clock.Elapsed.TotalSeconds);
         return written;
 
         async Task CommitAsync()
         {
-            // The rows and how far each range has got commit together: a load killed here resumes after them.
-            var progress = LoadRanges.Write(ranges);
+            // The cursor has moved exactly past the records in the batch (it moves as each is handed over), so the rows
+            // and how far each range has got commit together: a load killed here resumes after them.
+            var progress = LoadRanges.Write(cursor.Current);
             var transaction = store.BeginTransaction();
             await using var transactionScope = transaction.ConfigureAwait(false);
-            await store.WriteAsync(transaction, table, batch, _options.Deletions, cancellationToken).ConfigureAwait(false);
+            await store.WriteAsync(transaction, table, batch, _options.Deletions, sameVersion: true, cancellationToken).ConfigureAwait(false);
             await store.SaveLoadProgressAsync(transaction, table.Name, progress, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             written += batch.Count;
@@ -310,13 +263,12 @@ public sealed partial class WorkbooksMirror
             var next = DeltaPositions.Write(cursor.Current);
             var transaction = store.BeginTransaction();
             await using var transactionScope = transaction.ConfigureAwait(false);
-            var (u, d) = await store.WriteAsync(transaction, table, batch, _options.Deletions, cancellationToken).ConfigureAwait(false);
+            var (u, d) = await store.WriteAsync(transaction, table, batch, _options.Deletions, sameVersion: false, cancellationToken).ConfigureAwait(false);
             await store.SaveStateAsync(transaction, table.Name, new TableState(false, next), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             saved = next;
             upserted += u;
-            deleted += d + batch.Count(r => _options.Deletions == MirrorDeletions.Flag && r.GetBoolean("is_deleted") == true);
-            upserted -= batch.Count(r => _options.Deletions == MirrorDeletions.Flag && r.GetBoolean("is_deleted") == true);
+            deleted += d;
             batch.Clear();
             _options.Progress?.Report(new MirrorProgress(table.Name, table.ControllerPath, MirrorPhase.Syncing, upserted + deleted, null, clock.Elapsed));
         }

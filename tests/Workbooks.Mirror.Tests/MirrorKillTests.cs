@@ -40,11 +40,12 @@ public abstract class MirrorKillTests(ITestOutputHelper output) : IAsyncLifetime
         {
             Emulator.Control.Churn = new ConcurrentChurn("crm/organisations", InsertsPerRequest: 1, DeletesPerRequest: 1) { UpdatesPerRequest = 1, Seed = 5 };
             var schemas = new[] { "sample-v2.types.json", "sample.types.json" };
-            for (var run = 0; killed < Kills && run < 200; run++)
+            for (var run = 0; (killed < Kills || killedLoading < 5 || killedSyncing < 5) && run < 200; run++)
             {
                 // Now and then, once a run has completed since the last change, an administrator changes the schema
-                // (v1 <-> v2): the tables follow and are read again, so later kills land in loads as well as in syncs.
-                if (completedSinceChange && run % 4 == 3)
+                // (v1 <-> v2): the tables follow and are read again, so kills land in loads as well as in syncs (the
+                // changes come when kills during loads are behind, so that both kinds keep coming whatever the speed).
+                if (completedSinceChange && killedLoading < killedSyncing + 2)
                 {
                     Emulator.ChangeSchemaFromFile(MirrorContractTests.SchemaFile(schemas[changes++ % 2]));
                     completedSinceChange = false;
@@ -83,8 +84,7 @@ public abstract class MirrorKillTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{killed} kills ({killedLoading} while a table was loading, {killedSyncing} while syncing), {completed} runs completed, {changes} schema changes; churn: {churner}");
         foreach (var difference in differences)
             output.WriteLine(difference.ToString());
-        Assert.Equal(Kills, killed);
-        Assert.True(killedLoading >= 3 && killedSyncing >= 3, $"{killedLoading} kills while loading, {killedSyncing} while syncing: both kinds of run must be killed");
+        Assert.True(killed >= Kills && killedLoading >= 5 && killedSyncing >= 5, $"{killed} kills, {killedLoading} while loading, {killedSyncing} while syncing: at least {Kills}, and both kinds of run must be killed");
         Assert.All(differences, d => Assert.True(d.IsExact, d.ToString()));
     }
 

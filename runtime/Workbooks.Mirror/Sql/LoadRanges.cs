@@ -1,37 +1,21 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Workbooks.Query;
 
 namespace Workbooks.Mirror.Sql;
 
-/// <summary>One id range of a load: ids greater than <paramref name="After"/> and less than <paramref name="Before"/>
-/// (null: open, for ids created during the load); <paramref name="After"/> moves on as rows are committed.</summary>
-internal sealed record LoadRange(long After, long? Before, bool Done);
-
-/// <summary>A load's ranges, and their JSON form in the state table (<c>[[after, before, done], …]</c>).</summary>
+/// <summary>How far a load has got (a <see cref="ParallelReadPosition"/>), as the JSON text stored in the state table:
+/// <c>[[after, before, done], …]</c>. Written by hand: trim- and AOT-clean.</summary>
 internal static class LoadRanges
 {
-    /// <summary>Up to <paramref name="partitions"/> ranges of equal width over the ids from <paramref name="first"/> to
-    /// <paramref name="last"/>; the last is open.</summary>
-    public static List<LoadRange> Split(long? first, long? last, int partitions)
-    {
-        if (first is not { } low || last is not { } high || high < low)
-            return [new LoadRange(0, null, false)];
-        var count = (int)Math.Min(partitions, high - low + 1);
-        var width = (high - low + count) / count;
-        var ranges = new List<LoadRange>(count);
-        for (var i = 0; i < count; i++)
-            ranges.Add(new LoadRange(low - 1 + i * width, i == count - 1 ? null : low + (i + 1) * width, false));
-        return ranges;
-    }
-
-    public static string Write(IReadOnlyList<LoadRange> ranges)
+    public static string Write(ParallelReadPosition position)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var range in ranges)
+            foreach (var range in position.Ranges)
             {
                 writer.WriteStartArray();
                 writer.WriteNumberValue(range.After);
@@ -47,16 +31,16 @@ internal static class LoadRanges
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    public static List<LoadRange>? Read(string? text)
+    public static ParallelReadPosition Read(string? text)
     {
         if (text is null)
-            return null;
+            return ParallelReadPosition.Start;
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.EnumerateArray()
-                .Select(r => new LoadRange(r[0].GetInt64(), r[1].ValueKind == JsonValueKind.Null ? null : r[1].GetInt64(), r[2].GetBoolean()))
-                .ToList();
+            return new ParallelReadPosition(document.RootElement.EnumerateArray()
+                .Select(r => new IdRange(r[0].GetInt64(), r[1].ValueKind == JsonValueKind.Null ? null : r[1].GetInt64(), r[2].GetBoolean()))
+                .ToArray());
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or IndexOutOfRangeException)
         {

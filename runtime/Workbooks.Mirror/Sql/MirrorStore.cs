@@ -188,63 +188,80 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
     public Task SaveLoadProgressAsync(DbTransaction transaction, string table, string progress, CancellationToken cancellationToken) =>
         ExecuteAsync(transaction, $"UPDATE {StateTable} SET load_progress = @p WHERE table_name = @t", cancellationToken, ("@p", progress), ("@t", table));
 
-    /// <summary>Writes a batch: upserts (never to an older version) and, when deletions are removed, deletes.</summary>
+    /// <summary>
+    /// Writes a batch: upserts (never to an older version; the same version only when <paramref name="sameVersion"/>)
+    /// and, when deletions are removed, deletes.
+    /// </summary>
+    /// <returns>Rows actually changed: upserted, and deleted (or flagged deleted).</returns>
     public async Task<(int Upserted, int Deleted)> WriteAsync(DbTransaction transaction, MirrorTable table, IReadOnlyList<WorkbooksRecord> records,
-        MirrorDeletions deletions, CancellationToken cancellationToken)
+        MirrorDeletions deletions, bool sameVersion, CancellationToken cancellationToken)
     {
-        var upsertSql = dialect.UpsertSql(table.Name, table.Columns);
+        if (records.Count == 0)
+            return (0, 0);
+        var upsertSql = dialect.UpsertSql(table.Name, table.Columns, sameVersion);
         var deleteSql = $"DELETE FROM {SqlDialect.Quote(table.Name)} WHERE \"id\" = @p0";
-        int upserted = 0, deleted = 0;
+        var deleted = records.Select(r => r.GetBoolean("is_deleted") == true).ToArray();
+        int upserts = 0, deletes = 0;
         if (dialect.UsesBatches && connection.CanCreateBatch)
         {
             var batch = connection.CreateBatch();
             await using var batchScope = batch.ConfigureAwait(false);
             batch.Transaction = transaction;
-            foreach (var record in records)
+            for (var r = 0; r < records.Count; r++)
             {
                 var command = batch.CreateBatchCommand();
-                if (deletions == MirrorDeletions.Remove && record.GetBoolean("is_deleted") == true)
+                if (deletions == MirrorDeletions.Remove && deleted[r])
                 {
                     command.CommandText = deleteSql;
-                    command.Parameters.Add(Parameter(command.CreateParameter(), "@p0", record.Id));
-                    deleted++;
+                    command.Parameters.Add(Parameter(command.CreateParameter(), "@p0", records[r].Id));
                 }
                 else
                 {
                     command.CommandText = upsertSql;
                     for (var i = 0; i < table.Columns.Count; i++)
-                        command.Parameters.Add(Parameter(command.CreateParameter(), "@p" + i.ToString(CultureInfo.InvariantCulture), Value(table.Columns[i], record)));
-                    upserted++;
+                        command.Parameters.Add(Parameter(command.CreateParameter(), "@p" + i.ToString(CultureInfo.InvariantCulture), Value(table.Columns[i], records[r])));
                 }
                 batch.BatchCommands.Add(command);
             }
-            if (batch.BatchCommands.Count > 0)
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return (upserted, deleted);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            for (var r = 0; r < records.Count; r++)
+            {
+                if (batch.BatchCommands[r].RecordsAffected > 0)
+                {
+                    if (deleted[r]) deletes++;
+                    else upserts++;
+                }
+            }
+            return (upserts, deletes);
         }
 
         var upsert = Command(transaction, upsertSql);
-
         await using var upsertScope = upsert.ConfigureAwait(false);
         for (var i = 0; i < table.Columns.Count; i++)
             upsert.Parameters.Add(Parameter(upsert.CreateParameter(), "@p" + i.ToString(CultureInfo.InvariantCulture), null));
         var delete = Command(transaction, deleteSql, ("@p0", 0L));
         await using var deleteScope = delete.ConfigureAwait(false);
-        foreach (var record in records)
+        for (var r = 0; r < records.Count; r++)
         {
-            if (deletions == MirrorDeletions.Remove && record.GetBoolean("is_deleted") == true)
+            int affected;
+            if (deletions == MirrorDeletions.Remove && deleted[r])
             {
-                delete.Parameters[0].Value = record.Id;
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                deleted++;
-                continue;
+                delete.Parameters[0].Value = records[r].Id;
+                affected = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            for (var i = 0; i < table.Columns.Count; i++)
-                upsert.Parameters[i].Value = Value(table.Columns[i], record) ?? DBNull.Value;
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            upserted++;
+            else
+            {
+                for (var i = 0; i < table.Columns.Count; i++)
+                    upsert.Parameters[i].Value = Value(table.Columns[i], records[r]) ?? DBNull.Value;
+                affected = await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (affected > 0)
+            {
+                if (deleted[r]) deletes++;
+                else upserts++;
+            }
         }
-        return (upserted, deleted);
+        return (upserts, deletes);
     }
 
     public async Task<long> CountRowsAsync(string table, CancellationToken cancellationToken) =>

@@ -30,8 +30,10 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>An upsert that never moves a row back to an older version.</summary>
-    public string UpsertSql(string table, IReadOnlyList<MirrorColumn> columns)
+    /// <summary>An upsert that never moves a row back to an older version, and rewrites the same version only when
+    /// <paramref name="sameVersion"/> (a load, which may bring new columns); else a version already applied is left
+    /// alone (0 rows affected).</summary>
+    public string UpsertSql(string table, IReadOnlyList<MirrorColumn> columns, bool sameVersion)
     {
         var sql = new StringBuilder();
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (");
@@ -40,7 +42,7 @@ internal abstract class SqlDialect : IAsyncDisposable
         sql.AppendJoin(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
         sql.Append(") ON CONFLICT (\"id\") DO UPDATE SET ");
         sql.AppendJoin(", ", columns.Where(c => c.Name != "id").Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}"));
-        sql.Append(" WHERE ").Append(Quote(table)).Append(".\"lock_version\" IS NULL OR ").Append(Quote(table)).Append(".\"lock_version\" <= excluded.\"lock_version\"");
+        sql.Append(" WHERE ").Append(Quote(table)).Append(".\"lock_version\" IS NULL OR ").Append(Quote(table)).Append(sameVersion ? ".\"lock_version\" <= excluded.\"lock_version\"" : ".\"lock_version\" < excluded.\"lock_version\"");
         return sql.ToString();
     }
 }

@@ -320,50 +320,90 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// <param name="partitions">How many ranges are read at once (1 to 64).</param>
     /// <param name="cancellationToken">Cancels every stream.</param>
     /// <exception cref="InvalidOperationException">The query skips or takes records: those need an order.</exception>
-    public async IAsyncEnumerable<T> ReadInParallelAsync(int partitions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<T> ReadInParallelAsync(int partitions, CancellationToken cancellationToken = default) =>
+        ReadInParallelAsync(partitions, new ParallelReadCursor(), cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadInParallelAsync(int, CancellationToken)"/>, resumable: <paramref name="cursor"/> records the ranges
+    /// and, as each record is handed over, how far its range has got. Save <see cref="ParallelReadCursor.Current"/>
+    /// with what you did with the records (in the same transaction, for exactly-once), and resume from it: ranges read to
+    /// their end are not read again, the others go on after their last id handed over. Records deleted meanwhile in
+    /// ranges already read are not reported: pair the read with a delta sync from when it began
+    /// (<see cref="ChangesSinceAsync"/>) to see them.
+    /// </summary>
+    /// <param name="partitions">How many ranges a fresh read splits the ids into (1 to 64); a resumed read keeps its ranges.</param>
+    /// <param name="cursor">Where the read has got to; a fresh <see cref="ParallelReadCursor"/> starts from the beginning.</param>
+    /// <param name="cancellationToken">Cancels every stream.</param>
+    /// <exception cref="InvalidOperationException">The query skips or takes records: those need an order.</exception>
+    public async IAsyncEnumerable<T> ReadInParallelAsync(int partitions, ParallelReadCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, 64);
+        ArgumentNullException.ThrowIfNull(cursor);
         if (SkipCount > 0 || TakeCount is not null)
             throw new InvalidOperationException("A parallel read has no order, so Skip and Take cannot apply: read the whole query, or read it as one stream.");
         var byId = new WorkbooksQuery<T, TFields>(this) { Sorts = [], OffsetPaging = false };
-        var first = await new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns }.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (first is null)
-            yield break;
-        var last = await new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns, Sorts = [SortKey.Descending("id")] }.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var low = RecordReader.RecordOf(first).Id;
-        var high = last is null ? low : RecordReader.RecordOf(last).Id;
-        var width = Math.Max(1, (high - low + partitions) / partitions);
+        if (cursor.Current.Ranges.Count == 0)
+            cursor.Begin(await SplitAsync(byId, partitions, cancellationToken).ConfigureAwait(false));
+        var ranges = cursor.Current.Ranges;
 
-        var channel = System.Threading.Channels.Channel.CreateBounded<T>(new System.Threading.Channels.BoundedChannelOptions(partitions * PageSizeValue)
+        var channel = System.Threading.Channels.Channel.CreateBounded<(int Range, T? Record)>(new System.Threading.Channels.BoundedChannelOptions(ranges.Count * PageSizeValue)
         {
             SingleReader = true,
             FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producers = Enumerable.Range(0, partitions).Select(async i =>
+        var producers = ranges.Select(async (range, index) =>
         {
-            var from = low + i * width;
-            if (i > 0 && from > high)
+            if (range.Done)
                 return;
-            var range = WorkbooksFilter.Field("id").GreaterThanOrEqual(from);
-            if (i < partitions - 1)
-                range &= WorkbooksFilter.Field("id").LessThan(from + width); // the last range stays open
-            await foreach (var record in byId.Where(range).WithCancellation(stop.Token).ConfigureAwait(false))
-                await channel.Writer.WriteAsync(record, stop.Token).ConfigureAwait(false);
+            var filter = WorkbooksFilter.Field("id").GreaterThan(range.After);
+            if (range.Before is { } before)
+                filter &= WorkbooksFilter.Field("id").LessThan(before);
+            await foreach (var record in byId.Where(filter).WithCancellation(stop.Token).ConfigureAwait(false))
+                await channel.Writer.WriteAsync((index, record), stop.Token).ConfigureAwait(false);
+            await channel.Writer.WriteAsync((index, null), stop.Token).ConfigureAwait(false); // read to its end
         }).ToArray();
         var all = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? t.Exception?.InnerException),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var (range, record) in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (record is null)
+                {
+                    cursor.Complete(range);
+                    continue;
+                }
+                cursor.Advance(range, RecordReader.RecordOf(record).Id);
                 yield return record;
+            }
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await all.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Up to <paramref name="partitions"/> ranges of equal width between the first and last ids; the last is open.</summary>
+    private async Task<IdRange[]> SplitAsync(WorkbooksQuery<T, TFields> byId, int partitions, CancellationToken cancellationToken)
+    {
+        // The lowest and highest ids, asked for at once (one round trip's wait, not two).
+        var firstTask = new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns }.FirstOrDefaultAsync(cancellationToken);
+        var lastTask = new WorkbooksQuery<T, TFields>(byId) { Columns = KeyColumns, Sorts = [SortKey.Descending("id")] }.FirstOrDefaultAsync(cancellationToken);
+        await Task.WhenAll(firstTask, lastTask).ConfigureAwait(false);
+        var first = await firstTask.ConfigureAwait(false);
+        var last = await lastTask.ConfigureAwait(false);
+        if (first is null)
+            return [new IdRange(0, null, false)]; // nothing yet: one open range, for what is created meanwhile
+        var low = RecordReader.RecordOf(first).Id;
+        var high = last is null ? low : Math.Max(low, RecordReader.RecordOf(last).Id);
+        var count = (int)Math.Min(partitions, high - low + 1);
+        var width = (high - low + count) / count;
+        return Enumerable.Range(0, count)
+            .Select(i => new IdRange(low - 1 + i * width, i == count - 1 ? null : low + (i + 1) * width, false))
+            .ToArray();
     }
 
     /// <summary>Cancellation (and <c>ConfigureAwait</c>) for <c>await foreach</c>.</summary>
