@@ -61,6 +61,27 @@ public sealed class MirrorCommandTests(SchemaEmulatorsFixture emulators) : IClas
         Assert.Contains("no record type 'peeple'", run.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WatchKeepsGoingUntilCancelledAndThenStopsCleanly()
+    {
+        using var dir = new TempDir();
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var app = new CliApp(stdout, stderr, name => name == "WB_KEY" ? emulators.Sample.ApiKey : null, _ => null);
+        using var stop = new CancellationTokenSource();
+        var run = app.RunAsync(["mirror", "--service", emulators.Sample.BaseAddress.ToString(), "--allow-http-loopback", "--api-key-env", "WB_KEY",
+            "--to", Path.Combine(dir.Path, "crm.db"), "--types", "people", "--watch", "100ms"], stop.Token);
+        while (Passes(stdout) < 3 && !run.IsCompleted)
+            await Task.Delay(50);
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await run);
+        Assert.True(Passes(stdout) >= 3, stdout.ToString() + stderr);
+        Assert.Contains("stopped; the next run resumes where this one got to.", stderr.ToString(), StringComparison.Ordinal);
+
+        static int Passes(StringWriter output) => output.ToString().Split('\n').Count(l => l.StartsWith("crm_people:", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("30s", 30_000)]
     [InlineData("5m", 300_000)]

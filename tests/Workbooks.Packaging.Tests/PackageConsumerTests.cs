@@ -18,6 +18,7 @@ public sealed class PackageConsumerTests : IDisposable
         "runtime/Workbooks.Runtime/Workbooks.Runtime.csproj",
         "runtime/Workbooks.Engagement/Workbooks.Engagement.csproj",
         "runtime/Workbooks.Extensions.DependencyInjection/Workbooks.Extensions.DependencyInjection.csproj",
+        "runtime/Workbooks.Mirror/Workbooks.Mirror.csproj",
         "tools/Workbooks.Cli/Workbooks.Cli.csproj",
     ];
 
@@ -50,7 +51,7 @@ public sealed class PackageConsumerTests : IDisposable
         foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             await File.WriteAllTextAsync(Path.Combine(_root, name), "<Project />\n");
 
-        // 1. Pack: one solution over the five packable projects, built into a private artifacts folder so the
+        // 1. Pack: one solution over the six packable projects, built into a private artifacts folder so the
         //    repository's bin/obj (which other test projects are using right now) are not touched.
         var solution = Path.Combine(_root, "packages.slnx");
         await File.WriteAllTextAsync(solution,
@@ -69,8 +70,11 @@ public sealed class PackageConsumerTests : IDisposable
             "lib/net10.0/Workbooks.Engagement.dll", "lib/net10.0/Workbooks.Engagement.xml", "README.md");
         AssertPackage(feed, "Workbooks.Extensions.DependencyInjection", version, pack.Output,
             "lib/net10.0/Workbooks.Extensions.DependencyInjection.dll", "lib/net10.0/Workbooks.Extensions.DependencyInjection.xml", "README.md");
+        AssertPackage(feed, "Workbooks.Mirror", version, pack.Output,
+            "lib/net10.0/Workbooks.Mirror.dll", "lib/net10.0/Workbooks.Mirror.xml", "README.md");
         AssertPackage(feed, "Workbooks.Cli", version, pack.Output,
-            "tools/net10.0/any/Workbooks.Cli.dll", "tools/net10.0/any/DotnetToolSettings.xml", "tools/net10.0/any/Workbooks.Runtime.dll", "README.md");
+            "tools/net10.0/any/Workbooks.Cli.dll", "tools/net10.0/any/DotnetToolSettings.xml", "tools/net10.0/any/Workbooks.Runtime.dll",
+            "tools/net10.0/any/Workbooks.Mirror.dll", "README.md");
 
         // 2. A fresh consumer: PackageReferences only, the temp feed plus nuget.org, an isolated packages folder.
         await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
