@@ -28,7 +28,7 @@ public sealed class MirrorTarget
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
-        return new MirrorTarget($"SQLite {full}", false, () => new SqliteDialect(connectionString));
+        return new MirrorTarget($"SQLite {full}", false, () => new SqliteDialect(connectionString, full));
     }
 
     /// <summary>A PostgreSQL database, by Npgsql connection string. Give the password separately (from an environment

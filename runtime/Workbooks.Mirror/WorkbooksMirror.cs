@@ -24,7 +24,9 @@ namespace Workbooks.Mirror;
 /// another column type keeps its old column as <c>{column}__{old datatype}</c>), then per table: a load when one is due,
 /// then the changes since the stored position (the runtime's exactly-once delta sync,
 /// <see cref="WorkbooksQuery{T, TFields}.ChangesSinceAsync"/>).</para>
-/// <para>One mirror process per target database at a time.</para>
+/// <para>One mirror writes to a target at a time: a pass takes the target's lock (a lock file next to a SQLite file, an
+/// advisory lock in PostgreSQL) and a second mirror's pass fails with <see cref="WorkbooksMirrorException"/> until it
+/// is free. Readers are never blocked.</para>
 /// </remarks>
 public sealed partial class WorkbooksMirror
 {
@@ -71,6 +73,7 @@ public sealed partial class WorkbooksMirror
         {
             var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
+            using var exclusive = await dialect.LockAsync(connection, cancellationToken).ConfigureAwait(false);
             var store = new MirrorStore(dialect, connection);
             await store.EnsureStateTablesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var table in tables)

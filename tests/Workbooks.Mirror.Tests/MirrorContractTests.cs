@@ -169,6 +169,30 @@ public abstract class MirrorContractTests : IAsyncLifetime
         Assert.All(next.Tables, t => Assert.Empty(t.SchemaChanges));
     }
 
+    [Fact]
+    public async Task ASecondMirrorOnTheSameTargetIsRefusedWhileTheFirstWrites()
+    {
+        var target = await NewTargetAsync();
+        Emulator.Options.Latency = TimeSpan.FromMilliseconds(40); // the first pass takes a while
+        try
+        {
+            var first = new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync();
+            await Task.Delay(400);
+            Assert.False(first.IsCompleted);
+
+            var e = await Assert.ThrowsAsync<WorkbooksMirrorException>(() => new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync());
+
+            Assert.StartsWith("Another mirror is writing to", e.Message, StringComparison.Ordinal);
+            await first;
+        }
+        finally
+        {
+            Emulator.Options.Latency = TimeSpan.Zero;
+        }
+        await new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync(); // free again
+        AssertExact(await CompareAsync(Both));
+    }
+
     internal static string SchemaFile(string name, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "schema", name));
 }

@@ -26,6 +26,13 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Whether the provider sends many commands in one round trip (<see cref="DbBatch"/>).</summary>
     public abstract bool UsesBatches { get; }
 
+    /// <summary>
+    /// Takes the target's mirror lock for as long as the connection (or the returned handle) lives: one mirror writes to
+    /// a target at a time. The lock dies with the process, even a killed one.
+    /// </summary>
+    /// <exception cref="WorkbooksMirrorException">Another mirror holds it.</exception>
+    public abstract Task<IDisposable?> LockAsync(DbConnection connection, CancellationToken cancellationToken);
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -48,9 +55,23 @@ internal abstract class SqlDialect : IAsyncDisposable
 }
 
 /// <summary>SQLite through Microsoft.Data.Sqlite: one file, WAL journal.</summary>
-internal sealed class SqliteDialect(string connectionString) : SqlDialect
+internal sealed class SqliteDialect(string connectionString, string path) : SqlDialect
 {
     public override string Name => "SQLite";
+
+    /// <summary>An exclusive lock on <c>{file}-mirror.lock</c> (flock on Unix, a share lock on Windows), not on the
+    /// database file itself: readers (sqlite3, a BI tool) stay free to read while the mirror writes.</summary>
+    public override Task<IDisposable?> LockAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<IDisposable?>(new FileStream(path + "-mirror.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException e)
+        {
+            throw new WorkbooksMirrorException($"Another mirror is writing to {path} (it holds {path}-mirror.lock): one mirror per target at a time.", e);
+        }
+    }
     public override string BigIntType => "INTEGER";
     public override bool UsesBatches => false;
 
@@ -116,7 +137,21 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
 /// <summary>PostgreSQL through Npgsql: typed columns (numeric, date, timestamptz, time, text[]).</summary>
 internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
 {
+    /// <summary>The advisory-lock key of the mirror (per database): the first eight bytes of "wbmirror".</summary>
+    private const long LockKey = 0x77626D6972726F72;
+
     public override string Name => "PostgreSQL";
+
+    /// <summary>A session-level advisory lock, released when the connection closes (or the process dies).</summary>
+    public override async Task<IDisposable?> LockAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using var commandScope = command.ConfigureAwait(false);
+        command.CommandText = "SELECT pg_try_advisory_lock(" + LockKey.ToString(CultureInfo.InvariantCulture) + ")";
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            throw new WorkbooksMirrorException($"Another mirror is writing to database {connection.Database} (it holds advisory lock {LockKey}): one mirror per target at a time.");
+        return null;
+    }
     public override string BigIntType => "bigint";
     public override bool UsesBatches => true;
 
