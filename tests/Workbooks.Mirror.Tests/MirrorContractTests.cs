@@ -1,11 +1,12 @@
 using System.Data.Common;
 using Workbooks.Emulator;
 using Workbooks.Mirror.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace Workbooks.Mirror.Tests;
 
 /// <summary>What every target must do, run against SQLite and against a real PostgreSQL server.</summary>
-public abstract class MirrorContractTests : IAsyncLifetime
+public abstract class MirrorContractTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] Both = ["crm/people", "crm/organisations"];
 
@@ -96,7 +97,7 @@ public abstract class MirrorContractTests : IAsyncLifetime
 
         var differences = await CompareAsync(Both, deletions == MirrorDeletions.Flag);
         AssertExact(differences);
-        Console.WriteLine($"churn {churner}; {passes + 1} passes; {string.Join("; ", differences)}");
+        output.WriteLine($"churn: {churner}; {passes + 1} passes with {passes} faults injected; {string.Join("; ", differences)}");
     }
 
     [Fact]
@@ -197,7 +198,7 @@ public abstract class MirrorContractTests : IAsyncLifetime
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "schema", name));
 }
 
-public sealed class SqliteMirrorContractTests : MirrorContractTests
+public sealed class SqliteMirrorContractTests(ITestOutputHelper output) : MirrorContractTests(output)
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("mirror-").FullName;
     private string _path = "";
@@ -218,7 +219,7 @@ public sealed class SqliteMirrorContractTests : MirrorContractTests
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresMirrorContractTests(PostgresFixture postgres) : MirrorContractTests
+public sealed class PostgresMirrorContractTests(ITestOutputHelper output, PostgresFixture postgres) : MirrorContractTests(output)
 {
     private Npgsql.NpgsqlDataSource? _source;
     private string _connectionString = "";
