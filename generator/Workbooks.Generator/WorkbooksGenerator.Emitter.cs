@@ -25,6 +25,7 @@ public sealed partial class WorkbooksGenerator
         /// <code>
         /// public sealed partial class Person : WorkbooksEntity            // typed properties over Record
         /// public sealed partial class PersonMainLocation                  // related attributes main_location[…]
+        /// public sealed partial class PersonRelated                       // a Person read through an association (case.Contact.Name)
         /// public sealed partial class PersonFields                        // the filter shape (is_filterable only)
         /// public sealed partial class PersonMainLocationFields
         /// </code>
@@ -49,6 +50,7 @@ public sealed partial class WorkbooksGenerator
             WriteEntityMembers(writer, spec.Root, "Record", isRoot: true);
             writer.CloseBlock();
             WriteGroupClasses(writer, spec.Root);
+            WriteRelatedClass(writer, spec);
 
             writer.WriteLine();
             writer.WriteLine($"/// <summary>The filter shape of <see cref=\"{spec.ClassName}\"/>: one member per filterable field, with the operators its datatype supports.</summary>");
@@ -210,6 +212,50 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine($"/// <summary>{group.Doc}</summary>");
                 writer.WriteLine($"public {group.Scope.ClassName} {group.PropertyName} => new({record});");
             }
+            WriteNavigations(writer, scope, record, $"{FieldPath}.Root");
+        }
+
+        /// <summary>Per navigation, the related record's values this record was read with: <c>person.Employer.Name</c>
+        /// reads <c>employer[name]</c> (null unless the query selected it, as the filter member <c>p.Employer.Name</c> does).</summary>
+        private static void WriteNavigations(SourceWriter writer, ScopeSpec scope, string record, string path)
+        {
+            foreach (var navigation in scope.Navigations)
+            {
+                writer.WriteLine();
+                writer.WriteLine($"/// <summary>{navigation.Doc} Values read through it are null unless the query selected them (<c>Select(p =&gt; p.{navigation.PropertyName}.…)</c>).</summary>");
+                writer.WriteLine($"public {navigation.TargetRelatedClassName} {navigation.PropertyName} => new({record}, {path}.Into({Naming.Literal(navigation.AssociationName)}));");
+            }
+        }
+
+        /// <summary>
+        /// <c>PersonRelated</c>: a Person's own fields read, read-only, through an association of another record (the
+        /// values the query selected as <c>contact[name]</c>, <c>contact[employer[name]]</c>…), and its navigations.
+        /// </summary>
+        private static void WriteRelatedClass(SourceWriter writer, RecordTypeSpec spec)
+        {
+            var className = spec.ClassName + "Related";
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>A <see cref=\"{spec.ClassName}\"/> as read through an association of another record (read-only: change it through its own endpoint).</summary>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine($"public sealed partial class {className}");
+            writer.OpenBlock();
+            writer.WriteLine($"private readonly {Record} _record;");
+            writer.WriteLine($"private readonly {FieldPath} _path;");
+            writer.WriteLine();
+            writer.WriteLine($"internal {className}({Record} record, {FieldPath} path)");
+            writer.OpenBlock();
+            writer.WriteLine("_record = record;");
+            writer.WriteLine("_path = path;");
+            writer.CloseBlock();
+            foreach (var field in spec.Root.Fields)
+            {
+                var (type, getter, _) = Accessors(field.Kind);
+                writer.WriteLine();
+                writer.WriteLine($"/// <summary>{field.Doc}</summary>");
+                writer.WriteLine($"public {type} {field.PropertyName} => _record.{getter}(_path.Name({Naming.Literal(field.WireName)}));");
+            }
+            WriteNavigations(writer, spec.Root, "_record", "_path");
+            writer.CloseBlock();
         }
 
         private static void WriteGroupClasses(SourceWriter writer, ScopeSpec scope)

@@ -479,7 +479,7 @@ public sealed partial class WorkbooksGenerator
                     var doc = Naming.EscapeXml(association.Title is { Length: > 0 } t ? t : association.Name)
                         + (association.Description is { Length: > 0 } d ? ": " + Naming.EscapeXml(d) : "")
                         + " (<c>" + Naming.EscapeXml(association.Name) + "[…]</c>, " + Naming.EscapeXml(target.CsName) + ").";
-                    navigations.Add(new AssociationSpec(name, association.Name, target.CsName + "Fields", doc));
+                    navigations.Add(new AssociationSpec(name, association.Name, target.CsName, doc));
                 }
             }
 

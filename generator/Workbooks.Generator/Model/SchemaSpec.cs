@@ -76,8 +76,14 @@ internal sealed record FieldSpec(
 /// <summary>Related attributes sharing a bracket prefix (<c>main_location[…]</c>), as a nested class.</summary>
 internal sealed record GroupSpec(string PropertyName, string Doc, ScopeSpec Scope);
 
-/// <summary>A belongs_to association navigated in filters (<c>p.Employer.Name</c> → <c>employer[name]</c>).</summary>
-internal sealed record AssociationSpec(string PropertyName, string AssociationName, string TargetFieldsClassName, string Doc);
+/// <summary>A belongs_to association navigated in filters (<c>p.Employer.Name</c> → <c>employer[name]</c>) and read on
+/// records through the target's view (<c>person.Employer.Name</c>, a <c>…Related</c> class).</summary>
+internal sealed record AssociationSpec(string PropertyName, string AssociationName, string TargetClassName, string Doc)
+{
+    public string TargetFieldsClassName => TargetClassName + "Fields";
+
+    public string TargetRelatedClassName => TargetClassName + "Related";
+}
 
 /// <summary>How a datatype maps to .NET: property type, accessors, filter member.</summary>
 internal enum FieldKind
