@@ -1,16 +1,21 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Workbooks.Engagement;
 
 /// <summary>
 /// A client of the engagement-extraction Workbooks API: create a temporary workbook from a post URL, wait for its task,
 /// then read its engagers and contacts. Thread-safe; share one instance per API key so the documented per-key rate limits
-/// (6 creations and 60 status requests a minute) are respected client-side.
+/// (6 creations and 60 status requests a minute) are respected client-side. Telemetry: the <see cref="ActivitySource"/>
+/// and the <see cref="System.Diagnostics.Metrics.Meter"/> named <c>Workbooks.Engagement</c>, logs through
+/// <see cref="EngagementClientOptions.LoggerFactory"/> under the same category; the API key is in none of them.
 /// </summary>
 public sealed class EngagementClient : IDisposable
 {
@@ -23,6 +28,8 @@ public sealed class EngagementClient : IDisposable
     private readonly bool _ownsHttpClient;
     private readonly SlidingLogRateLimiter _createLimiter;
     private readonly SlidingLogRateLimiter _statusLimiter;
+    private readonly ILogger _logger;
+    private readonly EngagementTelemetry _telemetry;
     private int _disposed;
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/>, disposed with the client.</summary>
@@ -68,6 +75,8 @@ public sealed class EngagementClient : IDisposable
         _ownsHttpClient = ownsHttpClient;
         _createLimiter = new SlidingLogRateLimiter(_options.CreateRequestsPerMinute, RateWindow, _options.TimeProvider);
         _statusLimiter = new SlidingLogRateLimiter(_options.StatusRequestsPerMinute, RateWindow, _options.TimeProvider);
+        _logger = _options.LoggerFactory?.CreateLogger(EngagementTelemetry.Name) ?? NullLogger.Instance;
+        _telemetry = EngagementTelemetry.Create(_options.MeterFactory);
     }
 
     /// <summary>The service address requests go to.</summary>
@@ -103,9 +112,9 @@ public sealed class EngagementClient : IDisposable
         {
             try
             {
-                return await ExchangeAsync("POST api/workbooks", async ct =>
+                var created = await ExchangeAsync("POST api/workbooks", async ct =>
                 {
-                    using var response = await SendAsync(
+                    using var response = await SendAsync(EngagementOperation.CreateWorkbook,
                         () => new HttpRequestMessage(HttpMethod.Post, Endpoint("api/workbooks"))
                         {
                             Content = JsonContent.Create(body, EngagementJsonContext.Default.CreateWorkbookRequest),
@@ -113,10 +122,17 @@ public sealed class EngagementClient : IDisposable
                         _createLimiter, ct).ConfigureAwait(false);
                     return await ReadStatusAsync(response, null, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
+                var types = EngagementTelemetry.DataTypesText(dataTypes);
+                _telemetry.WorkbooksCreated.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.DataTypesTag, types));
+                EngagementLog.WorkbookCreated(_logger, created.TaskId, workspaceId, types);
+                return created;
             }
             catch (EngagementTaskBlockedException) when (_options.BlockedTaskMaxWait > TimeSpan.Zero
                 && _options.TimeProvider.GetElapsedTime(blockedSince) + _options.BlockedTaskRetryInterval <= _options.BlockedTaskMaxWait)
             {
+                _telemetry.Retries.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.OperationTag, EngagementOperation.CreateWorkbook.Name),
+                    new KeyValuePair<string, object?>(EngagementTelemetry.RetryReasonTag, "task_blocked"));
+                EngagementLog.BlockedCreationRetry(_logger, (long)_options.BlockedTaskRetryInterval.TotalMilliseconds);
                 await Task.Delay(_options.BlockedTaskRetryInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -130,13 +146,16 @@ public sealed class EngagementClient : IDisposable
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        return await ExchangeAsync($"GET api/tasks/{taskId}/status", async ct =>
+        var status = await ExchangeAsync($"GET api/tasks/{taskId}/status", async ct =>
         {
-            using var response = await SendAsync(
+            using var response = await SendAsync(EngagementOperation.GetTaskStatus,
                 () => new HttpRequestMessage(HttpMethod.Get, Endpoint($"api/tasks/{Uri.EscapeDataString(taskId)}/status")),
                 _statusLimiter, ct).ConfigureAwait(false);
             return await ReadStatusAsync(response, taskId, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        _telemetry.Polls.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.TaskStateTag, EngagementTelemetry.StateTag(status.State)));
+        EngagementLog.TaskStatusPolled(_logger, status.TaskId, status.RawStatus);
+        return status;
     }
 
     /// <summary>Polls the task's status with a growing interval (within the 60 requests/minute limit) until it completes.</summary>
@@ -150,6 +169,23 @@ public sealed class EngagementClient : IDisposable
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        using var activity = EngagementTelemetry.ActivitySource.StartActivity("Workbooks.Engagement WaitForCompletion", ActivityKind.Internal);
+        activity?.SetTag(EngagementTelemetry.TaskIdTag, taskId);
+        try
+        {
+            var workbook = await PollUntilCompletedAsync(taskId, progress, cancellationToken).ConfigureAwait(false);
+            TagWorkbook(activity, workbook);
+            return workbook;
+        }
+        catch (Exception e)
+        {
+            Fail(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<EngagementWorkbook> PollUntilCompletedAsync(string taskId, IProgress<EngagementTaskStatus>? progress, CancellationToken cancellationToken)
+    {
         var started = _options.TimeProvider.GetTimestamp();
         var interval = _options.PollInterval;
         while (true)
@@ -158,17 +194,51 @@ public sealed class EngagementClient : IDisposable
             progress?.Report(status);
             switch (status.State)
             {
+                case EngagementTaskState.Success when status.Workbook is { } workbook:
+                    _telemetry.WorkbooksReady.Add(1);
+                    EngagementLog.WorkbookReady(_logger, taskId, workbook.WorkbookId, workbook.ItemsCollected, workbook.ExpiresAt);
+                    return workbook;
                 case EngagementTaskState.Success:
-                    return status.Workbook ?? throw new EngagementException($"Task {taskId} succeeded without a workbook in its result.", HttpStatusCode.OK, null);
+                    throw WorkbookFailed(new EngagementException($"Task {taskId} succeeded without a workbook in its result.", HttpStatusCode.OK, null),
+                        taskId, "succeeded without a workbook in its result");
                 case EngagementTaskState.Failure:
-                    throw new EngagementTaskFailedException($"Task {taskId} failed: {status.Error ?? "(no error given)"}", status);
+                    var error = status.Error ?? "(no error given)";
+                    throw WorkbookFailed(new EngagementTaskFailedException($"Task {taskId} failed: {error}", status), taskId, error);
             }
             var elapsed = _options.TimeProvider.GetElapsedTime(started);
             if (elapsed + interval > _options.CompletionTimeout)
+            {
+                _telemetry.WorkbooksFailed.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.ErrorTypeTag, typeof(EngagementTaskTimeoutException).FullName));
+                EngagementLog.WaitTimedOut(_logger, taskId, _options.CompletionTimeout, status.RawStatus);
                 throw new EngagementTaskTimeoutException($"Task {taskId} did not complete within {_options.CompletionTimeout} (last status: {status.RawStatus}).");
+            }
             await Task.Delay(interval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             interval = TimeSpan.FromTicks(Math.Min(_options.MaxPollInterval.Ticks, (long)(interval.Ticks * _options.PollBackoffFactor)));
         }
+    }
+
+    private EngagementException WorkbookFailed(EngagementException exception, string taskId, string error)
+    {
+        _telemetry.WorkbooksFailed.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.ErrorTypeTag, EngagementTelemetry.ErrorType(exception)));
+        EngagementLog.WorkbookFailed(_logger, taskId, error);
+        return exception;
+    }
+
+    private static void TagWorkbook(Activity? activity, EngagementWorkbook workbook)
+    {
+        if (activity is null)
+            return;
+        activity.SetTag(EngagementTelemetry.WorkbookIdTag, workbook.WorkbookId);
+        activity.SetTag(EngagementTelemetry.ItemsCollectedTag, workbook.ItemsCollected);
+    }
+
+    private static void Fail(Activity? activity, Exception exception)
+    {
+        if (activity is null)
+            return;
+        var type = EngagementTelemetry.ErrorType(exception);
+        activity.SetTag(EngagementTelemetry.ErrorTypeTag, type);
+        activity.SetStatus(ActivityStatusCode.Error, type);
     }
 
     /// <summary>The common path: creates the workbook and waits for its task to complete.</summary>
@@ -180,9 +250,22 @@ public sealed class EngagementClient : IDisposable
     /// <returns>The workbook, ready to read.</returns>
     public async Task<EngagementWorkbook> CreateAndWaitAsync(string postUrl, EngagementDataTypes dataTypes, string workspaceId, IProgress<EngagementTaskStatus>? progress = null, CancellationToken cancellationToken = default)
     {
-        var task = await CreateWorkbookAsync(postUrl, dataTypes, workspaceId, cancellationToken).ConfigureAwait(false);
-        progress?.Report(task);
-        return await WaitForCompletionAsync(task.TaskId, progress, cancellationToken).ConfigureAwait(false);
+        using var activity = EngagementTelemetry.ActivitySource.StartActivity("Workbooks.Engagement CreateAndWait", ActivityKind.Internal);
+        activity?.SetTag(EngagementTelemetry.DataTypesTag, EngagementTelemetry.DataTypesText(dataTypes));
+        try
+        {
+            var task = await CreateWorkbookAsync(postUrl, dataTypes, workspaceId, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(EngagementTelemetry.TaskIdTag, task.TaskId);
+            progress?.Report(task);
+            var workbook = await WaitForCompletionAsync(task.TaskId, progress, cancellationToken).ConfigureAwait(false);
+            TagWorkbook(activity, workbook);
+            return workbook;
+        }
+        catch (Exception e)
+        {
+            Fail(activity, e);
+            throw;
+        }
     }
 
     /// <summary>Reads every engager (comments and reactions) of a workbook, page by page (<c>page</c>, <c>page_size</c>).</summary>
@@ -194,7 +277,7 @@ public sealed class EngagementClient : IDisposable
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(workbookId);
-        return ReadPagesAsync(workbookId, $"api/engagers/workbook/{Uri.EscapeDataString(workbookId)}", _options.EngagersPageSize, static e => new Engager(e), cancellationToken);
+        return ReadPagesAsync(EngagementOperation.GetEngagers, "engager", workbookId, $"api/engagers/workbook/{Uri.EscapeDataString(workbookId)}", _options.EngagersPageSize, static e => new Engager(e), cancellationToken);
     }
 
     /// <summary>Reads every engager of a workbook, failing at once without a request when its <see cref="EngagementWorkbook.ExpiresAt"/> has passed.</summary>
@@ -216,7 +299,7 @@ public sealed class EngagementClient : IDisposable
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(workbookId);
-        return ReadPagesAsync(workbookId, $"api/engagers/workbook/{Uri.EscapeDataString(workbookId)}/contacts", _options.ContactsPageSize, static e => new EngagementContact(e), cancellationToken);
+        return ReadPagesAsync(EngagementOperation.GetContacts, "contact", workbookId, $"api/engagers/workbook/{Uri.EscapeDataString(workbookId)}/contacts", _options.ContactsPageSize, static e => new EngagementContact(e), cancellationToken);
     }
 
     /// <summary>Reads every contact of a workbook, failing at once without a request when its <see cref="EngagementWorkbook.ExpiresAt"/> has passed.</summary>
@@ -252,7 +335,7 @@ public sealed class EngagementClient : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<T> ReadPagesAsync<T>(string workbookId, string path, int pageSize, Func<JsonElement, T> create, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadPagesAsync<T>(EngagementOperation operation, string recordKind, string workbookId, string path, int pageSize, Func<JsonElement, T> create, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long yielded = 0;
         for (var page = 1; ; page++)
@@ -260,7 +343,7 @@ public sealed class EngagementClient : IDisposable
             var uri = Endpoint(string.Create(CultureInfo.InvariantCulture, $"{path}?page={page}&page_size={pageSize}"));
             var (items, total, totalPages) = await ExchangeAsync("GET " + uri.PathAndQuery, async ct =>
             {
-                using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), null, ct, workbookId).ConfigureAwait(false);
+                using var response = await SendAsync(operation, () => new HttpRequestMessage(HttpMethod.Get, uri), null, ct, workbookId).ConfigureAwait(false);
                 var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
@@ -268,6 +351,8 @@ public sealed class EngagementClient : IDisposable
                     return ParsePage(document.RootElement, create, uri);
                 }
             }, cancellationToken).ConfigureAwait(false);
+            _telemetry.RecordsRead.Add(items.Count, new KeyValuePair<string, object?>(EngagementTelemetry.RecordKindTag, recordKind));
+            EngagementLog.PageRead(_logger, items.Count, recordKind, page, workbookId);
             foreach (var item in items)
             {
                 yield return item;
@@ -385,7 +470,7 @@ public sealed class EngagementClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, RateLimiter? limiter, CancellationToken cancellationToken, string? workbookId = null)
+    private async Task<HttpResponseMessage> SendAsync(EngagementOperation operation, Func<HttpRequestMessage> createRequest, RateLimiter? limiter, CancellationToken cancellationToken, string? workbookId = null)
     {
         var backoff = _options.RateLimitBackoff;
         for (var attempt = 0; ; attempt++)
@@ -400,7 +485,7 @@ public sealed class EngagementClient : IDisposable
                 request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
                 request.Headers.Accept.ParseAdd("application/json");
                 var http = _httpClient ?? _httpClientFactory!.CreateClient(_options.HttpClientName);
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await SendTracedAsync(http, request, operation, attempt, cancellationToken).ConfigureAwait(false);
             }
             if (response.IsSuccessStatusCode)
                 return response;
@@ -410,11 +495,79 @@ public sealed class EngagementClient : IDisposable
                 {
                     var wait = RetryAfter(response) ?? backoff;
                     backoff += backoff;
+                    _telemetry.Retries.Add(1, new KeyValuePair<string, object?>(EngagementTelemetry.OperationTag, operation.Name),
+                        new KeyValuePair<string, object?>(EngagementTelemetry.RetryReasonTag, "rate_limited"));
+                    if (_logger.IsEnabled(LogLevel.Information))
+                        EngagementLog.RateLimitedRetry(_logger, response.RequestMessage?.Method.Method ?? "", response.RequestMessage?.RequestUri?.AbsolutePath ?? operation.Template,
+                            attempt + 1, _options.MaxRateLimitRetries, (long)wait.TotalMilliseconds);
                     await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 throw await CreateExceptionAsync(response, workbookId, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// One HTTP attempt, traced: a client span named <c>{method} {url.template}</c> with the OpenTelemetry HTTP client
+    /// tags, the request count and duration, the sent/answered/failed log events. Only the method, the URL's path
+    /// (never its query nor a header) and the status or error type are recorded.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendTracedAsync(HttpClient http, HttpRequestMessage request, EngagementOperation operation, int attempt, CancellationToken cancellationToken)
+    {
+        var method = request.Method.Method;
+        var uri = request.RequestUri!;
+        var path = uri.AbsolutePath;
+        using var activity = EngagementTelemetry.ActivitySource.StartActivity(method + " " + operation.Template, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(EngagementTelemetry.MethodTag, method);
+            activity.SetTag(EngagementTelemetry.UrlPathTag, path);
+            activity.SetTag(EngagementTelemetry.UrlTemplateTag, operation.Template);
+            activity.SetTag(EngagementTelemetry.UrlSchemeTag, uri.Scheme);
+            activity.SetTag(EngagementTelemetry.ServerAddressTag, uri.Host);
+            activity.SetTag(EngagementTelemetry.ServerPortTag, uri.Port);
+            activity.SetTag(EngagementTelemetry.OperationTag, operation.Name);
+            if (attempt > 0)
+                activity.SetTag(EngagementTelemetry.ResendCountTag, attempt);
+        }
+        var tags = new TagList
+        {
+            { EngagementTelemetry.OperationTag, operation.Name },
+            { EngagementTelemetry.MethodTag, method },
+        };
+        EngagementLog.RequestSent(_logger, method, path, attempt + 1);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var status = (int)response.StatusCode;
+            tags.Add(EngagementTelemetry.StatusCodeTag, status);
+            activity?.SetTag(EngagementTelemetry.StatusCodeTag, status);
+            if (status >= 400)
+            {
+                var errorType = status.ToString(CultureInfo.InvariantCulture);
+                tags.Add(EngagementTelemetry.ErrorTypeTag, errorType);
+                activity?.SetTag(EngagementTelemetry.ErrorTypeTag, errorType);
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+            _telemetry.Requests.Add(1, tags);
+            _telemetry.RequestDuration.Record(elapsed.TotalSeconds, tags);
+            EngagementLog.RequestAnswered(_logger, method, path, status, (long)elapsed.TotalMilliseconds);
+            return response;
+        }
+        catch (Exception e)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var errorType = EngagementTelemetry.ErrorType(e);
+            tags.Add(EngagementTelemetry.ErrorTypeTag, errorType);
+            Fail(activity, e);
+            _telemetry.Requests.Add(1, tags);
+            _telemetry.RequestDuration.Record(elapsed.TotalSeconds, tags);
+            // A cancelled request (the caller's token or RequestTimeout, which ExchangeAsync reports) is no warning of its own.
+            EngagementLog.RequestFailed(_logger, e is OperationCanceledException ? LogLevel.Debug : LogLevel.Warning, method, path, (long)elapsed.TotalMilliseconds, errorType);
+            throw;
         }
     }
 

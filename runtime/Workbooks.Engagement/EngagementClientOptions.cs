@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
 namespace Workbooks.Engagement;
 
 /// <summary>Configures an <see cref="EngagementClient"/>. The client validates and copies the options when it is created.</summary>
@@ -75,6 +78,14 @@ public sealed class EngagementClientOptions
     /// <summary>Skips the client-side post URL check (for URL formats the service accepts but the documentation does not list).</summary>
     public bool SkipPostUrlValidation { get; set; }
 
+    /// <summary>Where the client logs, under the category <c>Workbooks.Engagement</c> (requests, retries, polls, workbooks
+    /// created, ready or failed); null logs nothing. Never the API key nor any header.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Creates the client's <see cref="Meter"/> named <c>Workbooks.Engagement</c> (as <c>AddWorkbooksEngagement</c>
+    /// does from the container, so that meters are scoped to it); null uses one static meter of that name.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
     internal EngagementClientOptions ValidatedCopy()
     {
         if (RequestTimeout <= TimeSpan.Zero)
@@ -124,29 +135,12 @@ public sealed class EngagementClientOptions
         if (string.IsNullOrWhiteSpace(HttpClientName))
             throw new ArgumentException("HttpClientName is required.", nameof(HttpClientName));
 
-        return new EngagementClientOptions
-        {
-            BaseAddress = baseAddress,
-            ApiKey = apiKey.Trim(),
-            AllowInsecureLoopback = AllowInsecureLoopback,
-            TimeProvider = TimeProvider ?? throw new ArgumentException("TimeProvider is required.", nameof(TimeProvider)),
-            HttpClientName = HttpClientName,
-            CreateRequestsPerMinute = CreateRequestsPerMinute,
-            StatusRequestsPerMinute = StatusRequestsPerMinute,
-            PollInterval = PollInterval,
-            MaxPollInterval = MaxPollInterval,
-            PollBackoffFactor = PollBackoffFactor,
-            CompletionTimeout = CompletionTimeout,
-            MaxRateLimitRetries = MaxRateLimitRetries,
-            RateLimitBackoff = RateLimitBackoff,
-            BlockedTaskMaxWait = BlockedTaskMaxWait,
-            BlockedTaskRetryInterval = BlockedTaskRetryInterval,
-            EngagersPageSize = EngagersPageSize,
-            ContactsPageSize = ContactsPageSize,
-            WorkbookLifetime = WorkbookLifetime,
-            SkipPostUrlValidation = SkipPostUrlValidation,
-            RequestTimeout = RequestTimeout,
-        };
+        // A copy of every field (a property added later cannot be forgotten here), then the normalized values.
+        var copy = (EngagementClientOptions)MemberwiseClone();
+        copy.BaseAddress = baseAddress;
+        copy.ApiKey = apiKey.Trim();
+        copy.TimeProvider = TimeProvider ?? throw new ArgumentException("TimeProvider is required.", nameof(TimeProvider));
+        return copy;
     }
 
     private static void Positive(int value, string name)

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workbooks.Engagement;
 
@@ -10,7 +12,9 @@ public static class EngagementServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="EngagementClientOptions"/> configured by <paramref name="configure"/> (validated when the
     /// host starts), the named HTTP client <see cref="EngagementClientOptions.HttpClientName"/> and a singleton
-    /// <see cref="EngagementClient"/> that sends through it.
+    /// <see cref="EngagementClient"/> that sends through it. Unless <paramref name="configure"/> sets them,
+    /// <see cref="EngagementClientOptions.LoggerFactory"/> and <see cref="EngagementClientOptions.MeterFactory"/> are the
+    /// container's <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the API key, the base address and the other options.</param>
@@ -19,7 +23,14 @@ public static class EngagementServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<EngagementClientOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<EngagementClientOptions>().Configure(configure)
+            // Runs after every Configure: the container's logger and meter factories unless the caller chose others.
+            .PostConfigure<IServiceProvider>(static (options, provider) =>
+            {
+                options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+                options.MeterFactory ??= provider.GetService<IMeterFactory>();
+            })
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngagementClientOptions>, EngagementOptionsValidator>());
         services.TryAddSingleton(provider => new EngagementClient(provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<IOptions<EngagementClientOptions>>().Value));
         var name = new EngagementClientOptions().HttpClientName;

@@ -1,4 +1,6 @@
 using System.Net.Http;
+using System.Reflection;
+using Microsoft.Extensions.Time.Testing;
 using Workbooks.Emulator.Engagement;
 using Workbooks.Engagement;
 
@@ -82,6 +84,61 @@ public sealed class OptionsTests(SharedHarness shared) : IClassFixture<SharedHar
         using var response = await http.GetAsync("crm/people.api");
 
         Assert.Equal(before, h.Engagement.Requests.Count);
+    }
+
+    [Fact]
+    public void EverySettablePublicPropertySurvivesTheValidatedCopy()
+    {
+        // A value other than the default for every settable property, valid together. A property added later fails
+        // here until it has a sample value: then the copy is checked for it too.
+        var original = new EngagementClientOptions();
+        var properties = typeof(EngagementClientOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.SetMethod!.IsPublic).ToList();
+        using var meterFactory = new TestMeterFactory();
+        var samples = new Dictionary<string, object>
+        {
+            [nameof(EngagementClientOptions.BaseAddress)] = new Uri("https://engagement.example/v2/"),
+            [nameof(EngagementClientOptions.ApiKey)] = "sample-key",
+            [nameof(EngagementClientOptions.TimeProvider)] = new FakeTimeProvider(),
+            [nameof(EngagementClientOptions.HttpClientName)] = "sample-client",
+            [nameof(EngagementClientOptions.LoggerFactory)] = new CapturingLoggerFactory(),
+            [nameof(EngagementClientOptions.MeterFactory)] = meterFactory,
+            [nameof(EngagementClientOptions.BlockedTaskMaxWait)] = TimeSpan.FromMinutes(3),
+        };
+        foreach (var property in properties)
+        {
+            var value = samples.TryGetValue(property.Name, out var sample) ? sample : property.PropertyType switch
+            {
+                var t when t == typeof(bool) => !(bool)property.GetValue(original)!,
+                var t when t == typeof(int) => (int)property.GetValue(original)! + 7,
+                var t when t == typeof(double) => (double)property.GetValue(original)! + 0.25,
+                var t when t == typeof(TimeSpan) => (TimeSpan)property.GetValue(original)! + TimeSpan.FromSeconds(7),
+                _ => throw new InvalidOperationException($"Give EngagementClientOptions.{property.Name} ({property.PropertyType}) a sample value here."),
+            };
+            Assert.NotEqual(property.GetValue(original), value);
+            property.SetValue(original, value);
+        }
+        original.AllowInsecureLoopback = true; // (https is used: the value only has to differ from the default)
+
+        var copy = original.ValidatedCopy();
+
+        Assert.NotSame(original, copy);
+        Assert.Contains(properties, p => p.Name == nameof(EngagementClientOptions.LoggerFactory));
+        Assert.Contains(properties, p => p.Name == nameof(EngagementClientOptions.MeterFactory));
+        foreach (var property in properties)
+            Assert.True(Equals(property.GetValue(original), property.GetValue(copy)), $"EngagementClientOptions.{property.Name} is lost by ValidatedCopy.");
+    }
+
+    [Fact]
+    public void TheCopyIsTheClientsOwnLaterChangesDoNotReachIt()
+    {
+        var logs = new CapturingLoggerFactory();
+        var options = new EngagementClientOptions { ApiKey = "k", LoggerFactory = logs };
+        var copy = options.ValidatedCopy();
+        options.LoggerFactory = null;
+        options.ApiKey = "changed";
+
+        Assert.Same(logs, copy.LoggerFactory);
+        Assert.Equal("k", copy.ApiKey);
     }
 
     private sealed class SingleClientFactory : IHttpClientFactory, IDisposable
