@@ -127,12 +127,13 @@ internal static class MemoryHarness
 
     private static string FindEmulator()
     {
-        var local = Path.Combine(AppContext.BaseDirectory, "Workbooks.Emulator.dll");
-        if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "Workbooks.Emulator.runtimeconfig.json"))) return local;
-        // bench/Workbooks.Benchmarks/bin/<Configuration>/net10.0/ → emulator/Workbooks.Emulator/bin/<Configuration>/net10.0/
+        // The standalone emulator is the Workbooks.Emulator.Tool project (the library has no entry point).
+        var local = Path.Combine(AppContext.BaseDirectory, "Workbooks.Emulator.Tool.dll");
+        if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "Workbooks.Emulator.Tool.runtimeconfig.json"))) return local;
+        // bench/Workbooks.Benchmarks/bin/<Configuration>/net10.0/ → emulator/Workbooks.Emulator.Tool/bin/<Configuration>/net10.0/
         var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var sibling = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../emulator/Workbooks.Emulator/bin", config, "net10.0/Workbooks.Emulator.dll"));
-        return File.Exists(sibling) ? sibling : throw new FileNotFoundException("Workbooks.Emulator.dll not found next to the benchmarks or in the emulator's build output.");
+        var sibling = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../emulator/Workbooks.Emulator.Tool/bin", config, "net10.0/Workbooks.Emulator.Tool.dll"));
+        return File.Exists(sibling) ? sibling : throw new FileNotFoundException("Workbooks.Emulator.Tool.dll not found next to the benchmarks or in the emulator tool's build output.");
     }
 
     private static int FreePort()

@@ -56,7 +56,7 @@ public class MirrorLoadBenchmarks
         // The columns the mirror reads: every field of crm_people it stores.
         var fields = MirrorTableFields.Of(_session, "crm/people");
         long count = 0;
-        await foreach (var record in _session.Records("crm/people").Select(fields).ReadInParallelAsync(8))
+        await foreach (var record in _session.Records("crm/people").SelectFields(fields).ReadInParallelAsync(8))
             count += record.Id > 0 ? 1 : 0;
         return count;
     }

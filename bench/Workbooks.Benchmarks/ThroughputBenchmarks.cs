@@ -43,7 +43,7 @@ public class ThroughputBenchmarks
         _emulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    private WorkbooksQuery<WorkbooksRecord, RecordFields> Export => _session.Records("crm/people").Select("name").PageSize(100);
+    private WorkbooksQuery<WorkbooksRecord, RecordFields> Export => _session.Records("crm/people").SelectFields("name").PageSize(100);
 
     [Benchmark(Baseline = true, Description = "export: one keyset stream, 20 ms latency")]
     public async Task<long> OneStream()

@@ -195,7 +195,7 @@ public sealed partial class WorkbooksMirror
     }
 
     private WorkbooksQuery<WorkbooksRecord, RecordFields> Query(MirrorTable table) =>
-        _session.Records(table.ControllerPath).Select(table.Fields);
+        _session.Records(table.ControllerPath).SelectFields(table.Fields);
 
     /// <summary>
     /// Reads every record by id ranges, <see cref="MirrorOptions.Partitions"/> at once (the runtime's resumable

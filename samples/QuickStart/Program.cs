@@ -38,14 +38,16 @@ try
     Section($"1. Connected to database {session.LogicalDatabaseId} \"{session.DatabaseName}\"");
 
     // 2. A typed query: association filter + boolean expression, compiled to the service's _fm syntax.
+    // A projection asks only for the fields it reads (here five, one through the employer association).
     var query = crm.People
         .Where(p => p.PersonLastName.StartsWith("G") && (p.Employer.Name.Contains("Ltd") || !p.MainLocation.Email.IsBlank()))
         .OrderBy(p => p.PersonLastName).ThenBy(p => p.Id)
-        .Take(8);
+        .Take(8)
+        .Select(p => new { p.Id, p.Name, p.MainLocation.Email, p.MainLocation.Town, Employer = p.Employer.Name });
     Section("2. People named G… who work for a Ltd or have an e-mail address");
     Console.WriteLine($"   request: {query}");
-    Table(["Id", "Name", "Email", "Town"],
-        (await query.ToListAsync()).Select(p => new[] { p.Id.ToString(), p.Name ?? "", p.MainLocation.Email ?? "", p.MainLocation.Town ?? "" }));
+    Table(["Id", "Name", "Email", "Town", "Employer"],
+        (await query.ToListAsync()).Select(p => new[] { p.Id.ToString(), p.Name ?? "", p.Email ?? "", p.Town ?? "", p.Employer ?? "" }));
 
     // 3. Page through every organisation (keyset paging: no skips, no duplicates), with progress.
     Section("3. Paging through all organisations");

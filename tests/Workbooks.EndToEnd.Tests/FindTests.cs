@@ -58,7 +58,7 @@ public sealed class FindTests : IAsyncLifetime
         var someone = _emu.DefaultDatabase.Ids("crm/people")[5];
         var lastName = _emu.DefaultDatabase.Get("crm/people", someone)!["person_last_name"]!;
 
-        var same = await _crm.People.Where(p => p.PersonLastName == lastName).Select(p => p.Name).FindAsync(someone);
+        var same = await _crm.People.Where(p => p.PersonLastName == lastName).SelectFields(p => p.Name).FindAsync(someone);
         var other = await _crm.People.Where(p => p.PersonLastName != lastName).FindAsync(someone);
 
         Assert.NotNull(same);

@@ -30,7 +30,7 @@ public sealed class RelatedReadTests : IAsyncLifetime
 
         var people = await _crm.People
             .Where(p => p.EmployerLink > 0)
-            .Select(p => p.Name, p => p.Employer.Name, p => p.Employer.Id)
+            .SelectFields(p => p.Name, p => p.Employer.Name, p => p.Employer.Id)
             .Take(10)
             .ToListAsync();
 

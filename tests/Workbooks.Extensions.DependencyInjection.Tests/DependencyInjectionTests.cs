@@ -35,7 +35,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
         Assert.NotNull(all[0].SessionId);
         Assert.NotNull(all[0].Options.LoggerFactory); // the container's, since none was set
 
-        var people = await all[0].Records("crm/people").Select("name").Take(5).ToListAsync();
+        var people = await all[0].Records("crm/people").SelectFields("name").Take(5).ToListAsync();
         Assert.Equal(5, people.Count);
         Assert.All(people, p => Assert.False(string.IsNullOrEmpty(p.GetString("name"))));
 
@@ -77,7 +77,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
 
         var session = await provider.GetRequiredService<IWorkbooksSessionProvider>().GetSessionAsync();
         Assert.Equal(user.DatabaseIds[0], session.LogicalDatabaseId);
-        var first = await session.Records("crm/people").Select("name").FirstOrDefaultAsync();
+        var first = await session.Records("crm/people").SelectFields("name").FirstOrDefaultAsync();
         Assert.NotNull(first);
     }
 

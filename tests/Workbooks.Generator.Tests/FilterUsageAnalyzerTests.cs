@@ -40,7 +40,7 @@ public sealed class FilterUsageAnalyzerTests
     }
 
     /// <summary>A user file with <paramref name="body"/> as the body of <c>Query(SampleCrm crm, DateTimeOffset since)</c>.</summary>
-    private static string UserCode(string body) => $$"""
+    internal static string UserCode(string body) => $$"""
         using System;
         using System.Linq;
         using Sample.Crm;
@@ -57,12 +57,12 @@ public sealed class FilterUsageAnalyzerTests
         }
         """;
 
-    private static async Task<ImmutableArray<Diagnostic>> DiagnoseAsync(string source, Compilation? generated = null)
+    internal static async Task<ImmutableArray<Diagnostic>> DiagnoseAsync(string source, Compilation? generated = null)
     {
         generated ??= s_generated.Value;
         var parseOptions = (CSharpParseOptions)generated.SyntaxTrees.First().Options;
         var compilation = generated.AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, parseOptions, UserPath));
-        var withAnalyzer = compilation.WithAnalyzers([new FilterUsageAnalyzer()]);
+        var withAnalyzer = compilation.WithAnalyzers([new FilterUsageAnalyzer(), new ProjectionAnalyzer()]); // both, as a build runs them
         // Compiler and analyzer diagnostics together, as a build shows them. Hidden ones (unused usings) are IDE hints.
         var diagnostics = await withAnalyzer.GetAllDiagnosticsAsync();
         return [.. diagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden)];

@@ -58,6 +58,11 @@ internal static class DiagnosticDescriptors
         UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
         description: "A generated filter shape has a member only for the fields the service can filter: the schema's is_filterable flag and a datatype with filter operators.");
 
+    public static readonly DiagnosticDescriptor ProjectionNotExact = new(
+        "WBG0203", "Projection cannot be read exactly", "This projection {0}, so the fields it needs cannot be known exactly before the records are read. Select fields of the record ({1}) into new {{ … }}, a tuple or a constructor, and compute on the client after reading: .AsAsyncEnumerable().Select(…).",
+        UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "Select(p => …) asks the service only for the fields the projection reads, found by running it once over an empty record. That is exact only when the projection reads fields and builds its result from them, without calls, conditions, conversions or members of the values.");
+
     public static readonly DiagnosticDescriptor UnexpectedException = new(
         "WBG0099", "Workbooks generator failed", "The Workbooks generator failed unexpectedly: {0}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -217,7 +217,7 @@ public sealed class WorkbooksChangeSet
             var existing = new Dictionary<string, List<WorkbooksRecord>>(StringComparer.OrdinalIgnoreCase);
             foreach (var chunk in keys.Chunk(100))
             {
-                await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field(keyField).In(chunk)).Select("id", "lock_version", keyField)
+                await foreach (var r in _session.Records(ControllerPath).Where(WorkbooksFilter.Field(keyField).In(chunk)).SelectFields("id", "lock_version", keyField)
                     .PageSize(100).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     if (r.GetString(keyField) is { } value)

@@ -117,16 +117,31 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// <summary>Adds a descending sort field given by its wire name.</summary>
     public WorkbooksQuery<T, TFields> ThenByDescending(string field) => new(this) { Sorts = [.. Sorts, SortKey.Descending(Checked(field))] };
 
-    /// <summary>Returns only these columns; other properties read as null. <c>id</c> and <c>lock_version</c> (what an update
-    /// needs) and the sort fields (what paging needs) are always requested too.</summary>
-    public WorkbooksQuery<T, TFields> Select(params IEnumerable<Func<TFields, IWorkbooksField>> fields)
+    /// <summary>Not a projection: several fields selected this way keep whole records. Refused at compile time with what
+    /// to write instead.</summary>
+    [Obsolete("Select(a, b, …) would keep whole records with only those fields read: write SelectFields(p => p.A, p => p.B) for that, or project the values into one result with Select(p => new { p.A, p.B }).", error: true)]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public WorkbooksQuery<T, TFields> Select(params IEnumerable<Func<TFields, IWorkbooksField>> fields) => SelectFields(fields);
+
+    /// <summary>Not a projection: fields named by wire name keep whole records. Refused at compile time with what to
+    /// write instead.</summary>
+    [Obsolete("Select(\"name\", …) would keep whole records with only those fields read: write SelectFields(\"name\", …) for that, or project with Select(p => new { p.Name }).", error: true)]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public WorkbooksQuery<T, TFields> Select(params IEnumerable<string> columns) => SelectFields(columns);
+
+    /// <summary>Keeps whole records but asks only for these fields: other properties read as null (a record to update
+    /// later, say). <c>id</c> and <c>lock_version</c> (what an update needs) and the sort fields (what paging needs)
+    /// are always requested too. To get values rather than records, project with
+    /// <see cref="Select{TResult}(Func{T, TResult})"/>, which asks for exactly what it reads.</summary>
+    public WorkbooksQuery<T, TFields> SelectFields(params IEnumerable<Func<TFields, IWorkbooksField>> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        return Select(fields.Select(NameOf));
+        return SelectFields(fields.Select(NameOf));
     }
 
-    /// <summary>Returns only the columns with these wire names (<c>id</c>, <c>lock_version</c> and the sort fields are always requested too).</summary>
-    public WorkbooksQuery<T, TFields> Select(params IEnumerable<string> columns)
+    /// <summary>Keeps whole records but asks only for the fields with these wire names (<c>id</c>, <c>lock_version</c> and
+    /// the sort fields are always requested too).</summary>
+    public WorkbooksQuery<T, TFields> SelectFields(params IEnumerable<string> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
         return new(this) { Columns = [.. columns.Select(Checked)] };
@@ -164,6 +179,49 @@ public class WorkbooksQuery<T, TFields> where T : class
         await foreach (var record in WithCancellation(cancellationToken).ConfigureAwait(false))
             list.Add(record);
         return list;
+    }
+
+    /// <summary>
+    /// Projects each record into what <paramref name="projection"/> makes of it, and asks the service for exactly the
+    /// fields the projection reads (plus the id and lock_version paging needs):
+    /// <c>Select(p =&gt; new { p.Name, Email = p.MainLocation.Email })</c>, <c>Select(p =&gt; p.Name)</c>,
+    /// <c>Select(p =&gt; (p.Name, p.Employer.Name))</c>, <c>Select(p =&gt; new Summary(p.Name, p.CreatedAt))</c>.
+    /// </summary>
+    /// <remarks>
+    /// The fields are found by running the projection once over an empty record that notes what is read (no reflection,
+    /// no expression compilation: trim- and AOT-safe). That is exact when the projection only reads fields and builds
+    /// its result from them; the generator's analyzer refuses anything else at compile time (WBG0203: a method call,
+    /// a conditional, a conversion, a member of a value), so compute on the client after reading instead
+    /// (<c>AsAsyncEnumerable()</c>). To keep whole records with only some fields read, use
+    /// <see cref="SelectFields(IEnumerable{Func{TFields, IWorkbooksField}})"/>.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The projection does more than read fields (without the analyzer).</exception>
+    public WorkbooksProjection<TResult> Select<TResult>(Func<T, TResult> projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        var reads = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            projection(RecordReader.Wrap(WorkbooksRecord.ForRecording(reads)));
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or FormatException or InvalidCastException or IndexOutOfRangeException)
+        {
+            throw new InvalidOperationException(
+                $"This projection does more than read fields ({e.GetType().Name}: {e.Message}), so the fields it needs cannot be known exactly. "
+                + "Select the fields (new { p.Name, p.CreatedAt }), then compute on the client: .AsAsyncEnumerable().Select(...).", e);
+        }
+        var columns = reads.Count == 0 ? KeyColumns : [.. reads.Order(StringComparer.Ordinal)];
+        var query = new WorkbooksQuery<T, TFields>(this) { Columns = columns };
+        return new WorkbooksProjection<TResult>(
+            cancellationToken => Project(query, projection, cancellationToken),
+            query.ToString(),
+            columns);
+
+        static async IAsyncEnumerable<TResult> Project(WorkbooksQuery<T, TFields> query, Func<T, TResult> projection, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var record in query.WithCancellation(cancellationToken).ConfigureAwait(false))
+                yield return projection(record);
+        }
     }
 
     /// <summary>The first matching record, or null (one request for one record).</summary>

@@ -30,6 +30,9 @@ public sealed class RecordReader<T> : IRecordReader<T>, IBufferedRecordReader<T>
     /// <summary>The record behind an instance of the record class.</summary>
     internal WorkbooksRecord RecordOf(T record) => _unwrap(record);
 
+    /// <summary>The typed record over <paramref name="record"/>.</summary>
+    internal T Wrap(WorkbooksRecord record) => _wrap(record);
+
     /// <summary>Reads a record: the reader is on the record's <see cref="JsonTokenType.StartObject"/> and is left on its
     /// matching <see cref="JsonTokenType.EndObject"/>.</summary>
     internal T Read(ref Utf8JsonReader reader) => _wrap(WorkbooksRecord.ReadFrom(ref reader, Shape));

@@ -24,6 +24,13 @@ public sealed partial class WorkbooksRecord
     private ReadOnlySpan<byte> Json => _data is { } data ? data.AsSpan(0, _jsonLength) : default;
     private Dictionary<string, JsonElement>? _overrides;
     private Dictionary<string, WireText>? _changes;
+    private HashSet<string>? _reads;
+
+    /// <summary>
+    /// An empty record that notes the name of every field read from it (every value reads as null): running a
+    /// projection over it tells which columns the projection reads. See <see cref="Query.WorkbooksQuery{T, TFields}.Select{TResult}"/>.
+    /// </summary>
+    internal static WorkbooksRecord ForRecording(HashSet<string> reads) => new() { _reads = reads };
 
     /// <summary>Creates an empty (new) record.</summary>
     public WorkbooksRecord() { }
@@ -125,6 +132,7 @@ public sealed partial class WorkbooksRecord
     /// <summary>The wire text of a changed field: a formatted value, or <see cref="WireText.Null"/> to clear it.</summary>
     internal bool TryGetChange(string name, out WireText value)
     {
+        _reads?.Add(name);
         if (_changes is { } changes)
             return changes.TryGetValue(name, out value);
         value = default;
@@ -143,6 +151,7 @@ public sealed partial class WorkbooksRecord
     /// <summary>The JSON of a field as the service sent it (a string value with its quotes), or false when not sent.</summary>
     private bool TryFindSent(string name, out ReadOnlySpan<byte> value)
     {
+        _reads?.Add(name);
         value = default;
         if (_data is not { } data)
             return false;

@@ -45,7 +45,7 @@ public static class MirrorComparison
         }
         Assert.NotEmpty(columns);
 
-        var query = session.Records(controllerPath).Select(columns.Select(c => c.Field).Distinct());
+        var query = session.Records(controllerPath).SelectFields(columns.Select(c => c.Field).Distinct());
         if (flagDeletions)
             query = query.IncludeDeleted();
         var expected = new Dictionary<long, Dictionary<string, string?>>();

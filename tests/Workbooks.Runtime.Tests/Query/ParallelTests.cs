@@ -43,7 +43,7 @@ public sealed class ParallelTests(ITestOutputHelper output)
         await using (emulator)
         await using (session)
         {
-            var query = session.Records(People).Where(f => f["person_last_name"].IsNotBlank()).Select("name").PageSize(50);
+            var query = session.Records(People).Where(f => f["person_last_name"].IsNotBlank()).SelectFields("name").PageSize(50);
             var one = (await query.ToListAsync()).Select(r => r.Id).ToArray();
             var parallel = new List<long>();
             await foreach (var record in query.ReadInParallelAsync(8))

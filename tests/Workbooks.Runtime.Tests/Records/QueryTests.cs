@@ -20,7 +20,7 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
     {
         var query = Session.Records("crm/people")
             .Where(Field("person_last_name").StartsWith("G") & (Field("main_location[email]").StartsWith("a") | !Field("employer[name]").IsBlank()))
-            .Select("person_last_name", "main_location[email]", "employer_link")
+            .SelectFields("person_last_name", "main_location[email]", "employer_link")
             .PageSize(7);
         var ids = (await query.ToListAsync()).Select(r => r.Id).ToArray();
 
@@ -49,7 +49,7 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
         var seen = new List<long>();
         try
         {
-            await foreach (var person in Session.Records("crm/people").Select("name").PageSize(40))
+            await foreach (var person in Session.Records("crm/people").SelectFields("name").PageSize(40))
                 seen.Add(person.Id);
         }
         finally
@@ -69,7 +69,7 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
         await using var own = await UseOwnEmulatorAsync(); // its own: it expires every session and counts its session's re-logins
         var expected = Emu.DefaultDatabase.Ids("crm/people");
         var seen = new List<long>();
-        await foreach (var person in Session.Records("crm/people").Select("name").PageSize(100))
+        await foreach (var person in Session.Records("crm/people").SelectFields("name").PageSize(100))
         {
             seen.Add(person.Id);
             if (seen.Count == 150)
@@ -94,7 +94,7 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
     [Fact]
     public void ToStringShowsTheExactRequest()
     {
-        var query = Session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).Select("name").Take(20);
+        var query = Session.Records("crm/people").Where(Field("person_last_name").StartsWith("Go") & Field("refcode").Contains("g,h")).SelectFields("name").Take(20);
         Assert.Equal("crm/people.api?_start=0&_limit=20&_sort=id&_dir=ASC&_ff[]=person_last_name&_ft[]=bg&_fc[]=Go&_ff[]=refcode&_ft[]=ct&_fc[]=g%2Ch&_select_columns[]=id&_select_columns[]=lock_version&_select_columns[]=name&__skip_total_rows=1",
             query.ToString());
     }
@@ -103,7 +103,7 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
     public async Task DeltaSyncReturnsChangesAndDeletionsSinceTheCursorOnce()
     {
         var cursor = new DeltaCursor();
-        var first = await Session.Records("crm/organisations").Select("name", "updated_at", "is_deleted").PageSize(90).ChangesSinceAsync(cursor).ToListAsync();
+        var first = await Session.Records("crm/organisations").SelectFields("name", "updated_at", "is_deleted").PageSize(90).ChangesSinceAsync(cursor).ToListAsync();
         Assert.Equal(Emu.DefaultDatabase.Count("crm/organisations", includeDeleted: true), first.Count);
 
         var nothing = await Session.Records("crm/organisations").ChangesSinceAsync(new DeltaCursor(cursor.Current)).ToListAsync();

@@ -21,8 +21,8 @@ public sealed class ConfigurationTests(ConfigurationEmulator fixture) : SharedEm
         options.RequestUnambiguousFormats = true;
         await using var unambiguous = await WorkbooksSession.ConnectAsync(options);
 
-        var a = (await plain.Records("activity/tasks").Select("due_date", "updated_at").ToListAsync()).ToDictionary(r => r.Id);
-        var b = await unambiguous.Records("activity/tasks").Select("due_date", "updated_at").ToListAsync();
+        var a = (await plain.Records("activity/tasks").SelectFields("due_date", "updated_at").ToListAsync()).ToDictionary(r => r.Id);
+        var b = await unambiguous.Records("activity/tasks").SelectFields("due_date", "updated_at").ToListAsync();
         Assert.NotEmpty(b);
         Assert.True(b[0].TryGetRaw("updated_at", out var raw));
         Assert.Equal(System.Text.Json.JsonValueKind.Number, raw.ValueKind);
