@@ -101,6 +101,9 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine($"public global::Workbooks.Query.WorkbooksEndpoint<{endpoint.ClassName}, {endpoint.FieldsClassName}> {endpoint.PropertyName} =>");
                 writer.WriteLine($"    new(_session, {Naming.Literal(endpoint.ControllerPath)}, {endpoint.FieldsClassName}.Root, {endpoint.ClassName}.Reader);");
             }
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>A unit of work on this client's session: creates, updates and deletes of several record types, sent in the order their links need (<c>person.Employer = organisation</c> before the organisation has an id).</summary>");
+            writer.WriteLine("public global::Workbooks.Changes.WorkbooksUnitOfWork UnitOfWork() => new(_session);");
             WriteDriftCheck(writer, spec);
             writer.CloseBlock();
             return writer.ToString();
@@ -212,18 +215,30 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine($"/// <summary>{group.Doc}</summary>");
                 writer.WriteLine($"public {group.Scope.ClassName} {group.PropertyName} => new({record});");
             }
-            WriteNavigations(writer, scope, record, $"{FieldPath}.Root");
+            WriteNavigations(writer, scope, record, $"{FieldPath}.Root", settable: isRoot);
         }
 
         /// <summary>Per navigation, the related record's values this record was read with: <c>person.Employer.Name</c>
         /// reads <c>employer[name]</c> (null unless the query selected it, as the filter member <c>p.Employer.Name</c> does).</summary>
-        private static void WriteNavigations(SourceWriter writer, ScopeSpec scope, string record, string path)
+        private static void WriteNavigations(SourceWriter writer, ScopeSpec scope, string record, string path, bool settable)
         {
             foreach (var navigation in scope.Navigations)
             {
                 writer.WriteLine();
-                writer.WriteLine($"/// <summary>{navigation.Doc} Values read through it are null unless the query selected them (<c>Select(p =&gt; p.{navigation.PropertyName}.…)</c>).</summary>");
-                writer.WriteLine($"public {navigation.TargetRelatedClassName} {navigation.PropertyName} => new({record}, {path}.Into({Naming.Literal(navigation.AssociationName)}));");
+                var read = $"new({record}, {path}.Into({Naming.Literal(navigation.AssociationName)}))";
+                if (settable && navigation.LinkField is { } link)
+                {
+                    writer.WriteLine($"/// <summary>{navigation.Doc} Values read through it are null unless the query selected them (<c>SelectFields(p =&gt; p.{navigation.PropertyName}.…)</c>). "
+                        + $"Assigning a record (<see cref=\"{navigation.TargetClassName}\"/>) sets <c>{Naming.EscapeXml(link)}</c> to its id, even before it is created: a <see cref=\"global::Workbooks.Changes.WorkbooksUnitOfWork\"/> creates it first.</summary>");
+                    writer.WriteLine($"public {navigation.TargetRelatedClassName} {navigation.PropertyName}");
+                    writer.OpenBlock();
+                    writer.WriteLine($"get => {read};");
+                    writer.WriteLine($"set => {record}.SetReference({Naming.Literal(link)}, (value ?? throw new global::System.ArgumentNullException(nameof(value))).Target);");
+                    writer.CloseBlock();
+                    continue;
+                }
+                writer.WriteLine($"/// <summary>{navigation.Doc} Values read through it are null unless the query selected them (<c>SelectFields(p =&gt; p.{navigation.PropertyName}.…)</c>).</summary>");
+                writer.WriteLine($"public {navigation.TargetRelatedClassName} {navigation.PropertyName} => {read};");
             }
         }
 
@@ -247,6 +262,12 @@ public sealed partial class WorkbooksGenerator
             writer.WriteLine("_record = record;");
             writer.WriteLine("_path = path;");
             writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>The record itself, for a link to it: <c>person.Employer = organisation</c>.</summary>");
+            writer.WriteLine($"public static implicit operator {className}({spec.ClassName} record) => new((record ?? throw new global::System.ArgumentNullException(nameof(record))).Record, {FieldPath}.Root);");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>The record a link set through this view refers to (this view's record when it views one record whole).</summary>");
+            writer.WriteLine($"internal {Record} Target => _path == {FieldPath}.Root ? _record : throw new global::System.InvalidOperationException(\"A related record read through another record cannot be linked to: link to the {spec.ClassName} itself.\");");
             foreach (var field in spec.Root.Fields)
             {
                 var (type, getter, _) = Accessors(field.Kind);
@@ -254,7 +275,7 @@ public sealed partial class WorkbooksGenerator
                 writer.WriteLine($"/// <summary>{field.Doc}</summary>");
                 writer.WriteLine($"public {type} {field.PropertyName} => _record.{getter}(_path.Name({Naming.Literal(field.WireName)}));");
             }
-            WriteNavigations(writer, spec.Root, "_record", "_path");
+            WriteNavigations(writer, spec.Root, "_record", "_path", settable: false);
             writer.CloseBlock();
         }
 

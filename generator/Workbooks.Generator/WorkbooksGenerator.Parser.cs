@@ -200,7 +200,8 @@ public sealed partial class WorkbooksGenerator
                     association.GetBoolean("polymorphic", fallback: false),
                     classNames,
                     association.GetString("title"),
-                    association.GetString("description")));
+                    association.GetString("description"),
+                    association.GetString("foreign_key_name")));
             }
             return type;
         }
@@ -321,7 +322,7 @@ public sealed partial class WorkbooksGenerator
             "ChangeSetResult", "CurrencyField", "CurrencyModifyFlags", "DateField", "DateTimeField", "DayField", "DeltaCursor",
             "DeltaPosition", "DeltaVersion", "FieldPath", "FilterField", "FilterOperator", "FilterWireForm", "FoundRecords",
             "IWorkbooksField", "IdRange", "LoginDatabase", "LoginFailureReason", "NumberField", "ParallelReadCursor", "ParallelReadPosition",
-            "PdfResult", "PdfTemplate", "PicklistEntry",
+            "PdfResult", "PdfTemplate", "PicklistEntry", "UnitOfWorkResult", "UnitOfWorkStep", "WorkbooksProjection", "WorkbooksUnitOfWork",
             "RecordFields", "RecordReader", "RecordShape", "SchemaDriftReport", "StringField", "TimeField", "WorkbooksAuthentication", "WorkbooksChangeSet",
             "WorkbooksChangeSetException", "WorkbooksConcurrencyException", "WorkbooksCurrency", "WorkbooksDatabaseSelectionRequiredException",
             "WorkbooksEndpoint", "WorkbooksEntity", "WorkbooksException", "WorkbooksField", "WorkbooksFilter", "WorkbooksLoginException",
@@ -369,7 +370,7 @@ public sealed partial class WorkbooksGenerator
         private ClientSpec BuildClient(List<RawType> types)
         {
             var options = _input.Options;
-            var scope = new NameScope([options.ClientName, "Session", "CheckSchemaDriftAsync", .. s_objectMembers]);
+            var scope = new NameScope([options.ClientName, "Session", "CheckSchemaDriftAsync", "UnitOfWork", .. s_objectMembers]);
             var endpoints = new List<EndpointSpec>();
             foreach (var type in types)
             {
@@ -479,7 +480,11 @@ public sealed partial class WorkbooksGenerator
                     var doc = Naming.EscapeXml(association.Title is { Length: > 0 } t ? t : association.Name)
                         + (association.Description is { Length: > 0 } d ? ": " + Naming.EscapeXml(d) : "")
                         + " (<c>" + Naming.EscapeXml(association.Name) + "[…]</c>, " + Naming.EscapeXml(target.CsName) + ").";
-                    navigations.Add(new AssociationSpec(name, association.Name, target.CsName, doc));
+                    // The link field a create or update sets to the related record's id (employer → employer_link).
+                    var link = association.ForeignKeyName is { Length: > 0 } fk
+                        ? fields.FirstOrDefault(f => f.WireName == fk && (f.IsCreateable || f.IsUpdateable))?.WireName
+                        : null;
+                    navigations.Add(new AssociationSpec(name, association.Name, target.CsName, doc, link));
                 }
             }
 
@@ -601,6 +606,7 @@ public sealed partial class WorkbooksGenerator
             bool Polymorphic,
             List<string> ClassNames,
             string? Title,
-            string? Description);
+            string? Description,
+            string? ForeignKeyName);
     }
 }

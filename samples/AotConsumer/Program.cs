@@ -1,4 +1,4 @@
-// A native-AOT consumer of the generated client: a projection, a find, a change set. It runs against the service (or
+// A native-AOT consumer of the generated client: a projection, a find, a unit of work. It runs against the service (or
 // emulator) named by WORKBOOKS_SERVICE and WORKBOOKS_API_KEY, and prints one line per step.
 using Sample.Crm;
 using Workbooks;
@@ -28,8 +28,12 @@ foreach (var person in people)
 var found = await crm.People.FindAsync(people[0].Id);
 Console.WriteLine($"find: {found?.Name} lock_version {found?.LockVersion}");
 
-var changes = crm.Organisations.Changes();
-var created = changes.Create(new Organisation { Name = "AOT Ltd" });
-var result = await changes.SubmitAsync();
-Console.WriteLine($"create: {result.Success} id {created.Id}");
-return result.Success && created.Id > 0 ? 0 : 1;
+// A unit of work: an organisation and a person it employs, linked before either has an id.
+var work = crm.UnitOfWork();
+var company = work.Create(crm.Organisations, new Organisation { Name = "AOT Ltd" });
+var employee = work.Create(crm.People, new Person { PersonFirstName = "Native", PersonLastName = "Code", Employer = company });
+var result = await work.SubmitAsync();
+Console.WriteLine($"unit of work: {result.Success} organisation {company.Id} person {employee.Id} employer_link {employee.EmployerLink}");
+foreach (var step in result.Steps)
+    Console.WriteLine($"   {step}");
+return result.Success && company.Id > 0 && employee.EmployerLink == company.Id ? 0 : 1;

@@ -6,7 +6,7 @@ using Workbooks.Emulator;
 namespace Workbooks.EndToEnd.Tests;
 
 /// <summary>
-/// The generated client published native AOT (samples/AotConsumer: a projection, a find, a change set) gives no trim or
+/// The generated client published native AOT (samples/AotConsumer: a projection, a find, a unit of work) gives no trim or
 /// AOT warning, and the native program does its job against the emulator over HTTP.
 /// </summary>
 public sealed class AotConsumerTests
@@ -35,8 +35,10 @@ public sealed class AotConsumerTests
             Assert.Equal(3, lines.Count(l => l.StartsWith("projection: ", StringComparison.Ordinal) && l.Contains(" works for ", StringComparison.Ordinal)));
             var first = emulator.DefaultDatabase.Get("crm/people", emulator.DefaultDatabase.Ids("crm/people")[0])!;
             Assert.Contains($"find: {first["name"]} lock_version {first["lock_version"]}", lines);
-            Assert.Contains(lines, l => l.StartsWith("create: True id ", StringComparison.Ordinal));
-            Assert.Equal(6, emulator.DefaultDatabase.Count("crm/organisations"));
+            Assert.Contains(lines, l => l.StartsWith("unit of work: True organisation 6 person 21 employer_link 6", StringComparison.Ordinal));
+            Assert.Contains("step 1: crm/organisations, records 0: 1 request, one transaction", lines);
+            Assert.Contains("step 2: crm/people, records 1: 1 request, one transaction", lines);
+            Assert.Equal("6", emulator.DefaultDatabase.Get("crm/people", 21)!["employer_link"]);
         }
         finally
         {

@@ -78,7 +78,7 @@ internal sealed record GroupSpec(string PropertyName, string Doc, ScopeSpec Scop
 
 /// <summary>A belongs_to association navigated in filters (<c>p.Employer.Name</c> → <c>employer[name]</c>) and read on
 /// records through the target's view (<c>person.Employer.Name</c>, a <c>…Related</c> class).</summary>
-internal sealed record AssociationSpec(string PropertyName, string AssociationName, string TargetClassName, string Doc)
+internal sealed record AssociationSpec(string PropertyName, string AssociationName, string TargetClassName, string Doc, string? LinkField = null)
 {
     public string TargetFieldsClassName => TargetClassName + "Fields";
 

@@ -59,6 +59,12 @@ public sealed class ChangeResult
     /// <summary>The operation as it was sent (its lock_version is what verification compares with); null until sent.</summary>
     internal ChangeOperation? Sent { get; set; }
 
+    /// <summary>The same result at another position (a unit of work reports each record at its place in the unit).</summary>
+    internal ChangeResult At(int index) => new(index, Kind, Record)
+    {
+        Outcome = Outcome, Errors = Errors, Messages = Messages, Verified = Verified, VerifyKey = VerifyKey, Sent = Sent,
+    };
+
     /// <summary>"create #3 (id 0): refcode: 'X' is already used".</summary>
     public override string ToString() =>
         $"{Kind.ToString().ToLowerInvariant()} #{Index} (id {Record.Id}): {Outcome}" +

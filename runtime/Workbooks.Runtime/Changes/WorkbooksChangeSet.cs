@@ -112,6 +112,10 @@ public sealed class WorkbooksChangeSet
             throw new InvalidOperationException(
                 $"The change set holds {_items.Count} objects, which takes {(_items.Count + options.ChunkSize - 1) / options.ChunkSize} requests of at most {options.ChunkSize}: "
                 + "each request is its own transaction, so it cannot be applied all or nothing. Nothing was sent; split the work or clear RequireSingleTransaction.");
+        // References to records created earlier become their ids now; one to a record not created yet is refused
+        // before anything is sent.
+        foreach (var item in _items)
+            item.Record.ResolveReferences();
         var perObject = options.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
         var kinds = await ResolveUpsertsAsync(cancellationToken).ConfigureAwait(false);
         var results = _items.Select((item, i) => new ChangeResult(i, kinds[i].Kind, item.Record) { VerifyKey = item.UpsertKey ?? ReferenceField }).ToArray();

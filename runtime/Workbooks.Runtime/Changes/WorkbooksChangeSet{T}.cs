@@ -8,7 +8,7 @@ namespace Workbooks.Changes;
 /// Each record is checked against the type's <see cref="RecordShape"/> when it is added, before anything is sent.
 /// </summary>
 /// <typeparam name="T">The record type: a generated record class, or <see cref="WorkbooksRecord"/>.</typeparam>
-public sealed class WorkbooksChangeSet<T> where T : class
+public sealed class WorkbooksChangeSet<T> : IChangeStep where T : class
 {
     private readonly WorkbooksChangeSet _changes;
     private readonly RecordReader<T> _reader;

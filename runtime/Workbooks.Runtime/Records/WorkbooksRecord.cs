@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
@@ -24,6 +25,7 @@ public sealed partial class WorkbooksRecord
     private ReadOnlySpan<byte> Json => _data is { } data ? data.AsSpan(0, _jsonLength) : default;
     private Dictionary<string, JsonElement>? _overrides;
     private Dictionary<string, WireText>? _changes;
+    private Dictionary<string, WorkbooksRecord>? _references;
     private HashSet<string>? _reads;
 
     /// <summary>
@@ -67,8 +69,52 @@ public sealed partial class WorkbooksRecord
         }
     }
 
-    /// <summary>The names of the fields set since the record was read (or created).</summary>
-    public IReadOnlyCollection<string> ChangedFields => _changes is { } changes ? changes.Keys : [];
+    /// <summary>The names of the fields set since the record was read (or created), references to other records included.</summary>
+    public IReadOnlyCollection<string> ChangedFields =>
+        _references is { Count: > 0 } references
+            ? [.. (_changes?.Keys ?? Enumerable.Empty<string>()).Union(references.Keys, StringComparer.Ordinal)]
+            : _changes is { } changes ? changes.Keys : [];
+
+    /// <summary>
+    /// Sets field <paramref name="name"/> (a link such as <c>employer_link</c>) to the id of <paramref name="target"/>,
+    /// which may not be created yet: the id is taken when this record is sent. A <see cref="Changes.WorkbooksUnitOfWork"/>
+    /// sends the target first; a change set sending this record alone refuses it while the target has no id.
+    /// </summary>
+    /// <exception cref="ArgumentException">The record would refer to itself.</exception>
+    public void SetReference(string name, WorkbooksRecord target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(target);
+        if (ReferenceEquals(target, this))
+            throw new ArgumentException($"A record cannot refer to itself ('{name}').", nameof(target));
+        if (target.Id > 0)
+        {
+            SetChange(name, WireText.Of(target.Id.ToString(CultureInfo.InvariantCulture)));
+            return;
+        }
+        _changes?.Remove(name);
+        (_references ??= new Dictionary<string, WorkbooksRecord>(StringComparer.Ordinal))[name] = target;
+    }
+
+    /// <summary>The records this one refers to that had no id when the reference was set, by field.</summary>
+    internal IReadOnlyDictionary<string, WorkbooksRecord> PendingReferences =>
+        _references ?? (IReadOnlyDictionary<string, WorkbooksRecord>)new Dictionary<string, WorkbooksRecord>();
+
+    /// <summary>Turns each pending reference whose target now has an id into that id.</summary>
+    /// <exception cref="InvalidOperationException">A target still has no id (nothing is changed).</exception>
+    internal void ResolveReferences()
+    {
+        if (_references is not { Count: > 0 } references)
+            return;
+        if (references.FirstOrDefault(r => r.Value.Id <= 0) is { Key: not null } pending)
+            throw new InvalidOperationException(
+                $"Field '{pending.Key}' refers to a record that is not created yet. Create it first, or submit both in one WorkbooksUnitOfWork, which sends it first.");
+        foreach (var (name, target) in references.ToArray())
+        {
+            references.Remove(name);
+            SetChange(name, WireText.Of(target.Id.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
 
     /// <summary>A field exactly as the service sent it.</summary>
     public bool TryGetRaw(string name, out JsonElement value)
@@ -127,7 +173,11 @@ public sealed partial class WorkbooksRecord
     internal void ForgetChange(string name) => _changes?.Remove(name);
 
     /// <summary>Forgets the changes (after they were submitted).</summary>
-    public void AcceptChanges() => _changes?.Clear();
+    public void AcceptChanges()
+    {
+        _changes?.Clear();
+        _references?.Clear();
+    }
 
     /// <summary>The wire text of a changed field: a formatted value, or <see cref="WireText.Null"/> to clear it.</summary>
     internal bool TryGetChange(string name, out WireText value)
@@ -145,6 +195,7 @@ public sealed partial class WorkbooksRecord
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name is "id" or "lock_version")
             throw new ArgumentException($"'{name}' is maintained by the service and cannot be set.", nameof(name));
+        _references?.Remove(name); // a value set later replaces a pending reference
         (_changes ??= new Dictionary<string, WireText>(StringComparer.Ordinal))[name] = value;
     }
 
