@@ -106,7 +106,49 @@ public sealed partial class WorkbooksGenerator
             writer.WriteLine("public global::Workbooks.Changes.WorkbooksUnitOfWork UnitOfWork() => new(_session);");
             WriteDriftCheck(writer, spec);
             writer.CloseBlock();
+            foreach (var picklist in spec.Picklists)
+                WritePicklist(writer, picklist, spec.SchemaFileName);
             return writer.ToString();
+        }
+
+        /// <summary>
+        /// A picklist's value type: <c>IndustriesPicklist.Healthcare</c>; any other text the service holds is a value too
+        /// (<c>new IndustriesPicklist("Space")</c>), kept and sent back as it is.
+        /// </summary>
+        private static void WritePicklist(SourceWriter writer, PicklistSpec picklist, string schemaFileName)
+        {
+            var name = picklist.TypeName;
+            var id = picklist.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>A value of the picklist \"{Naming.EscapeXml(picklist.Name)}\" (picklist_id {id}): its {picklist.Entries.Count} entries as captured in <c>{Naming.EscapeXml(schemaFileName)}</c> are static members; any other value the service holds is kept and sent back as it is.</summary>");
+            writer.WriteLine($"/// <param name=\"Value\">The entry's text, as stored and sent.</param>");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine($"public readonly partial record struct {name}(string Value) : global::Workbooks.Filters.IPicklistValue");
+            writer.OpenBlock();
+            writer.WriteLine($"/// <summary>The picklist's name in the service.</summary>");
+            writer.WriteLine($"public const string PicklistName = {Naming.Literal(picklist.Name)};");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>The picklist's id in the service.</summary>");
+            writer.WriteLine($"public const int PicklistId = {id};");
+            foreach (var entry in picklist.Entries)
+            {
+                writer.WriteLine();
+                writer.WriteLine($"/// <summary>{Naming.EscapeXml(entry.Value)}</summary>");
+                writer.WriteLine($"public static {name} {entry.MemberName} {{ get; }} = new({Naming.Literal(entry.Value)});");
+            }
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The entries captured with the schema, in the service's order.</summary>");
+            writer.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<{name}> Known {{ get; }} = [{string.Join(", ", picklist.Entries.Select(e => e.MemberName))}];");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Whether the value is one of the entries captured with the schema (an entry added later is a value too, just not a known one).</summary>");
+            writer.WriteLine("public bool IsKnown => global::System.Linq.Enumerable.Contains(Known, this);");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>A value from its text: a known entry or any other.</summary>");
+            writer.WriteLine($"public static implicit operator {name}(string value) => new(value ?? throw new global::System.ArgumentNullException(nameof(value)));");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The entry's text.</summary>");
+            writer.WriteLine("public override string ToString() => Value ?? \"\";");
+            writer.CloseBlock();
         }
 
         /// <summary>
@@ -203,6 +245,15 @@ public sealed partial class WorkbooksGenerator
                 // Related attributes keep a setter (C# allows no init accessor in a nested initializer); the typed
                 // change set refuses them on updates from the shape's lists.
                 var accessor = field.IsUpdateable || !isRoot ? "set" : "init";
+                if (field.Picklist is { } picklist)
+                {
+                    // The picklist's value type: the known entries as static members, any other value kept as it is.
+                    var read = $"{record}.GetString({wire}) is {{ }} text ? new {picklist}(text) : ({picklist}?)null";
+                    writer.WriteLine(field.IsWritable
+                        ? $"public {picklist}? {field.PropertyName} {{ get => {read}; {accessor} => {record}.Set({wire}, value?.Value); }}"
+                        : $"public {picklist}? {field.PropertyName} => {read};");
+                    continue;
+                }
                 writer.WriteLine(field.IsWritable
                     ? $"public {type} {field.PropertyName} {{ get => {record}.{getter}({wire}); {accessor} => {record}.{setter}({wire}, value); }}"
                     : $"public {type} {field.PropertyName} => {record}.{getter}({wire});");
@@ -271,9 +322,12 @@ public sealed partial class WorkbooksGenerator
             foreach (var field in spec.Root.Fields)
             {
                 var (type, getter, _) = Accessors(field.Kind);
+                var read = $"_record.{getter}(_path.Name({Naming.Literal(field.WireName)}))";
+                if (field.Picklist is { } picklist)
+                    (type, read) = (picklist + "?", $"_record.GetString(_path.Name({Naming.Literal(field.WireName)})) is {{ }} text ? new {picklist}(text) : ({picklist}?)null");
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>{field.Doc}</summary>");
-                writer.WriteLine($"public {type} {field.PropertyName} => _record.{getter}(_path.Name({Naming.Literal(field.WireName)}));");
+                writer.WriteLine($"public {type} {field.PropertyName} => {read};");
             }
             WriteNavigations(writer, spec.Root, "_record", "_path", settable: false);
             writer.CloseBlock();
@@ -307,6 +361,8 @@ public sealed partial class WorkbooksGenerator
             {
                 if (!field.IsFilterable || FilterType(field.Kind) is not { } filterType)
                     continue;
+                if (field.Picklist is { } picklist)
+                    filterType = $"global::Workbooks.Filters.PicklistField<{picklist}>";
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>{field.Doc}</summary>");
                 writer.WriteLine($"public {filterType} {field.PropertyName} => new(_path.Name({Naming.Literal(field.WireName)}));");

@@ -101,6 +101,7 @@ public sealed partial class WorkbooksGenerator
                         Report(DiagnosticDescriptors.WrongShape, HeadSpan(envelope.Get("data") ?? envelope), "'data' is missing or not an array");
                         return s_empty;
                     }
+                    ReadPicklists(envelope.Get("picklists"));
                     break;
                 default:
                     Report(DiagnosticDescriptors.WrongShape, HeadSpan(root), "the root must be an object with a 'data' array, or an array of record types");
@@ -143,6 +144,60 @@ public sealed partial class WorkbooksGenerator
             }
             return new SchemaSpec(BuildClient(included), specs.ToEquatableArray());
         }
+
+        /// <summary>
+        /// The snapshot's extension <c>"picklists": [{ "picklist_id": 1, "name": "Industries", "entries": ["…", …] }]</c>
+        /// (written by <c>workbooks schema pull --picklists</c>): the entries of the picklists the fields use.
+        /// </summary>
+        private void ReadPicklists(JsonNode? node)
+        {
+            if (node is null or JsonLiteral { Kind: JsonLiteralKind.Null })
+                return;
+            if (node is not JsonArray array)
+            {
+                Report(DiagnosticDescriptors.WrongShape, HeadSpan(node), "'picklists' must be an array");
+                return;
+            }
+            foreach (var item in array.Items)
+            {
+                if (item is not JsonObject picklist
+                    || picklist.Get("picklist_id") is not JsonNumber { } idNode
+                    || !int.TryParse(idNode.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                    || picklist.GetString("name") is not { Length: > 0 } name
+                    || picklist.Get("entries") is not JsonArray entries)
+                {
+                    Report(DiagnosticDescriptors.WrongShape, HeadSpan(item), "a picklist must be an object with a whole-number 'picklist_id', a 'name' and an 'entries' array of strings");
+                    continue;
+                }
+                var values = entries.Items.OfType<JsonString>().Select(e => e.Value).Distinct(StringComparer.Ordinal).ToList();
+                _picklists[id] = (name, values);
+            }
+        }
+
+        private readonly Dictionary<int, (string Name, List<string> Entries)> _picklists = [];
+        private readonly Dictionary<int, string> _picklistTypeNames = [];
+
+        /// <summary>The generated value type of a field's picklist, when its entries were captured and it stores the entry's text.</summary>
+        private string? PicklistTypeOf(RawField field)
+        {
+            if (field.PicklistId is not { } id || field.Kind != FieldKind.Text || !_picklists.TryGetValue(id, out var picklist))
+                return null;
+            if (!_picklistTypeNames.TryGetValue(id, out var name))
+            {
+                var scope = new NameScope(_typeNames!.Concat(_picklistTypeNames.Values).Concat(RuntimeTypeNames));
+                _picklistTypeNames[id] = name = scope.Claim(Naming.ToPascalCase(picklist.Name) + "Picklist");
+            }
+            return name;
+        }
+
+        private EquatableArray<PicklistSpec> BuildPicklists() =>
+            _picklistTypeNames.OrderBy(p => p.Value, StringComparer.Ordinal).Select(p =>
+            {
+                var (name, entries) = _picklists[p.Key];
+                var members = new NameScope(["Value", "Known", "IsKnown", "ToString", "Equals", "GetHashCode", "GetType", "Deconstruct", p.Value]);
+                var specs = entries.Select(e => new PicklistEntrySpec(members.Claim(Naming.ToPascalCase(e)), e)).ToEquatableArray();
+                return new PicklistSpec(p.Value, name, p.Key, specs);
+            }).ToEquatableArray();
 
         private RawType? ReadType(JsonNode item)
         {
@@ -253,6 +308,12 @@ public sealed partial class WorkbooksGenerator
                 IsUpdateable = node.GetBoolean("is_updateable", fallback: false),
                 IsFilterable = node.GetBoolean("is_filterable", fallback: false),
                 IsRequired = node.GetBoolean("required", fallback: false),
+                // A picklist whose stored value is the entry's text (value_field "value"); id-valued ones stay as they are.
+                PicklistId = node.Get("picklist") is JsonObject picklist
+                    && (picklist.GetString("value_field") ?? "value") == "value"
+                    && picklist.Get("picklist_id") is JsonNumber { } pid
+                    && int.TryParse(pid.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed : null,
             };
         }
 
@@ -322,7 +383,7 @@ public sealed partial class WorkbooksGenerator
             "ChangeSetResult", "CurrencyField", "CurrencyModifyFlags", "DateField", "DateTimeField", "DayField", "DeltaCursor",
             "DeltaPosition", "DeltaVersion", "FieldPath", "FilterField", "FilterOperator", "FilterWireForm", "FoundRecords",
             "IWorkbooksField", "IdRange", "LoginDatabase", "LoginFailureReason", "NumberField", "ParallelReadCursor", "ParallelReadPosition",
-            "PdfResult", "PdfTemplate", "PicklistEntry", "UnitOfWorkResult", "UnitOfWorkStep", "WorkbooksProjection", "WorkbooksUnitOfWork",
+            "IPicklistValue", "PdfResult", "PdfTemplate", "PicklistEntry", "PicklistField", "UnitOfWorkResult", "UnitOfWorkStep", "WorkbooksProjection", "WorkbooksUnitOfWork",
             "RecordFields", "RecordReader", "RecordShape", "SchemaDriftReport", "StringField", "TimeField", "WorkbooksAuthentication", "WorkbooksChangeSet",
             "WorkbooksChangeSetException", "WorkbooksConcurrencyException", "WorkbooksCurrency", "WorkbooksDatabaseSelectionRequiredException",
             "WorkbooksEndpoint", "WorkbooksEntity", "WorkbooksException", "WorkbooksField", "WorkbooksFilter", "WorkbooksLoginException",
@@ -383,7 +444,7 @@ public sealed partial class WorkbooksGenerator
                 endpoints.Add(new EndpointSpec(name, type.CsName, type.CsName + "Fields", type.ControllerPath, doc,
                     type.ClassName, type.Fields.Select(f => new SnapshotField(f.Name, f.Datatype)).ToEquatableArray()));
             }
-            return new ClientSpec(_input.FilePath, options.Namespace, options.ClientName, FileName(_input.FilePath), endpoints.ToEquatableArray());
+            return new ClientSpec(_input.FilePath, options.Namespace, options.ClientName, FileName(_input.FilePath), endpoints.ToEquatableArray(), BuildPicklists());
         }
 
         private RecordTypeSpec BuildRecordType(RawType type, Dictionary<string, RawType> targets)
@@ -461,7 +522,7 @@ public sealed partial class WorkbooksGenerator
                 }
                 var written = field.Kind != FieldKind.ReadOnlyText;
                 fields.Add(new FieldSpec(name, field.Name, FieldDoc(field), field.Kind, written && field.IsCreateable, written && field.IsUpdateable,
-                    field.IsFilterable, isBaseMember));
+                    field.IsFilterable, isBaseMember, PicklistTypeOf(field)));
             }
 
             var navigations = new List<AssociationSpec>();
@@ -597,6 +658,8 @@ public sealed partial class WorkbooksGenerator
             public bool IsFilterable { get; init; }
 
             public bool IsRequired { get; init; }
+
+            public int? PicklistId { get; init; }
         }
 
         private sealed record RawAssociation(

@@ -57,7 +57,7 @@ try
     await foreach (var organisation in crm.Organisations.PageSize(200))
     {
         seen++;
-        var industry = organisation.Industry ?? "(none)";
+        var industry = organisation.Industry?.Value ?? "(none)";   // a picklist value: IndustriesPicklist.Healthcare, …
         byIndustry[industry] = byIndustry.GetValueOrDefault(industry) + 1;
         if (seen % 200 == 0 || seen == total)
             Console.Write($"\r   {Bar(seen, total)} {seen}/{total}");

@@ -160,13 +160,13 @@ public sealed partial class CliApp
     private async Task<int> PullAsync(string[] args, CancellationToken cancellationToken)
     {
         var options = new Dictionary<string, string>(ServiceOptions, StringComparer.Ordinal) { ["-o"] = "--output", ["--output"] = "--output" };
-        var parsed = ParsedArguments.Parse(args, "schema pull", options, ["--allow-http-loopback"]);
+        var parsed = ParsedArguments.Parse(args, "schema pull", options, ["--allow-http-loopback", "--picklists"]);
         if (parsed.Positionals.Count > 0)
             throw new UsageException($"'schema pull' takes no positional argument (got '{parsed.Positionals[0]}'); write the snapshot with -o FILE.");
         var output = parsed.Required("--output", "FILE (-o FILE, or -o - for standard output)");
         var (workbooksOptions, batchSize) = ServiceSettings(parsed);
 
-        var snapshot = await FetchAsync(workbooksOptions, batchSize, cancellationToken).ConfigureAwait(false);
+        var snapshot = await FetchAsync(workbooksOptions, batchSize, cancellationToken, parsed.Flag("--picklists")).ConfigureAwait(false);
         await WriteSnapshotAsync(output, snapshot).ConfigureAwait(false);
         if (output != "-")
             await _err.WriteLineAsync($"wrote {output}").ConfigureAwait(false);
@@ -239,14 +239,14 @@ public sealed partial class CliApp
         return result.ExitCode;
     }
 
-    private async Task<byte[]> FetchAsync(WorkbooksOptions options, int batchSize, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchAsync(WorkbooksOptions options, int batchSize, CancellationToken cancellationToken, bool picklists = false)
     {
         try
         {
             var session = await _connect(options, cancellationToken).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))
             {
-                return await SchemaFetcher.FetchNormalisedAsync(session, batchSize, line => _err.WriteLine(line), cancellationToken).ConfigureAwait(false);
+                return await SchemaFetcher.FetchNormalisedAsync(session, batchSize, line => _err.WriteLine(line), cancellationToken, picklists).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is WorkbooksTransportException or HttpRequestException)

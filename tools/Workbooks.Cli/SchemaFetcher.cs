@@ -13,7 +13,9 @@ public static class SchemaFetcher
     /// <param name="batchSize">Class names per request.</param>
     /// <param name="progress">Receives progress lines (e.g. <c>fetched 20/37 types</c>).</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
-    public static async Task<byte[]> FetchNormalisedAsync(WorkbooksSession session, int batchSize, Action<string>? progress, CancellationToken cancellationToken)
+    /// <param name="picklists">Also capture the entries of the picklists the fields use (the snapshot's
+    /// <c>picklists</c> extension: the generator then types those fields).</param>
+    public static async Task<byte[]> FetchNormalisedAsync(WorkbooksSession session, int batchSize, Action<string>? progress, CancellationToken cancellationToken, bool picklists = false)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -43,12 +45,44 @@ public static class SchemaFetcher
             var missing = classNames.Where(n => !seen.Contains(n)).ToList();
             if (missing.Count > 0)
                 throw new WorkbooksProtocolException($"The service listed {missing.Count} type(s) it then did not return: {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}.");
-            return SchemaNormaliser.NormaliseTypes(types);
+            if (!picklists)
+                return SchemaNormaliser.NormaliseTypes(types);
+            var used = PicklistsUsed(types);
+            var captured = new List<(int, string, IReadOnlyList<string>)>(used.Count);
+            foreach (var (id, name) in used)
+            {
+                var entries = await session.GetPicklistEntriesAsync([id], cancellationToken).ConfigureAwait(false);
+                captured.Add((id, name, entries.Select(e => e.Value).ToArray()));
+            }
+            progress?.Invoke($"captured the entries of {captured.Count} picklists");
+            return SchemaNormaliser.NormaliseTypes(types, captured);
         }
         finally
         {
             foreach (var document in documents) document.Dispose();
         }
+    }
+
+    /// <summary>The picklists fields store the entry text of (<c>value_field</c> "value"), by id, with their names.</summary>
+    private static SortedDictionary<int, string> PicklistsUsed(IEnumerable<JsonElement> types)
+    {
+        var used = new SortedDictionary<int, string>();
+        foreach (var type in types)
+        {
+            if (!type.TryGetProperty("fields", out var fields) || fields.ValueKind != JsonValueKind.Array)
+                continue;
+            foreach (var field in fields.EnumerateArray())
+            {
+                if (field.TryGetProperty("picklist", out var picklist) && picklist.ValueKind == JsonValueKind.Object
+                    && picklist.TryGetProperty("picklist_id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt32(out var picklistId)
+                    && (!picklist.TryGetProperty("value_field", out var valueField) || valueField.ValueEquals("value"))
+                    && picklist.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                {
+                    used.TryAdd(picklistId, name.GetString()!);
+                }
+            }
+        }
+        return used;
     }
 
     private static void CheckResponse(JsonElement envelope)

@@ -7,8 +7,8 @@ namespace Workbooks.Cli;
 /// <summary>
 /// Writes a <c>metadata/types.api</c> response in the normalised snapshot form of <c>schema/README.md</c>: keys of
 /// every object in ordinal order, <c>data</c> ordered by <c>class_name</c>, each type's <c>fields</c>,
-/// <c>associations</c> and <c>actions</c> ordered by <c>name</c>, 2-space indentation, LF line endings and exactly
-/// one final newline. Values keep their wire text (numbers are copied verbatim).
+/// <c>associations</c> and <c>actions</c> ordered by <c>name</c>, the <c>picklists</c> extension by <c>picklist_id</c>
+/// with each one's <c>entries</c> in ordinal order, 2-space indentation, LF line endings and exactly one final newline. Values keep their wire text (numbers are copied verbatim).
 /// </summary>
 public static class SchemaNormaliser
 {
@@ -56,8 +56,9 @@ public static class SchemaNormaliser
         return result;
     }
 
-    /// <summary>Builds and normalises an envelope <c>{data, flash, success, total, updates}</c> around a list of types.</summary>
-    public static byte[] NormaliseTypes(IReadOnlyList<JsonElement> types)
+    /// <summary>Builds and normalises an envelope <c>{data, flash, success, total, updates}</c> around a list of types,
+    /// with the snapshot's <c>picklists</c> extension when <paramref name="picklists"/> is given (see schema/README.md).</summary>
+    public static byte[] NormaliseTypes(IReadOnlyList<JsonElement> types, IReadOnlyList<(int Id, string Name, IReadOnlyList<string> Entries)>? picklists = null)
     {
         ArgumentNullException.ThrowIfNull(types);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -69,6 +70,22 @@ public static class SchemaNormaliser
                 type.WriteTo(writer);
             writer.WriteEndArray();
             writer.WriteString("flash", "");
+            if (picklists is not null)
+            {
+                writer.WriteStartArray("picklists");
+                foreach (var (id, name, entries) in picklists.OrderBy(p => p.Id))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteStartArray("entries");
+                    foreach (var entry in entries)
+                        writer.WriteStringValue(entry);
+                    writer.WriteEndArray();
+                    writer.WriteString("name", name);
+                    writer.WriteNumber("picklist_id", id);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteBoolean("success", true);
             writer.WriteNumber("total", types.Count);
             writer.WriteStartObject("updates");
@@ -96,7 +113,7 @@ public static class SchemaNormaliser
         }
     }
 
-    private enum Context { Other, Envelope, Type, TypeMemberArray, Data }
+    private enum Context { Other, Envelope, Type, TypeMemberArray, Data, Picklists, Picklist, PicklistEntries }
 
     private static void WriteValue(Utf8JsonWriter writer, JsonElement value, Context context)
     {
@@ -112,6 +129,8 @@ public static class SchemaNormaliser
                     var child = context switch
                     {
                         Context.Envelope when property.NameEquals("data") => Context.Data,
+                        Context.Envelope when property.NameEquals("picklists") => Context.Picklists,
+                        Context.Picklist when property.NameEquals("entries") => Context.PicklistEntries,
                         Context.Type when NamedMemberArrays.Contains(property.Name) => Context.TypeMemberArray,
                         _ => Context.Other,
                     };
@@ -131,6 +150,16 @@ public static class SchemaNormaliser
                 else if (context == Context.TypeMemberArray)
                 {
                     items = items.OrderBy(t => SortKey(t, "name"), StringComparer.Ordinal);
+                }
+                else if (context == Context.Picklists)
+                {
+                    // The extension: picklists by id, each one's entries in ordinal order.
+                    items = items.OrderBy(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("picklist_id", out var id) && id.TryGetInt64(out var n) ? n : long.MaxValue);
+                    itemContext = Context.Picklist;
+                }
+                else if (context == Context.PicklistEntries)
+                {
+                    items = items.OrderBy(e => e.ValueKind == JsonValueKind.String ? e.GetString() : "", StringComparer.Ordinal);
                 }
                 foreach (var item in items)
                     WriteValue(writer, item, itemContext);

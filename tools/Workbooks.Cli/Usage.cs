@@ -16,11 +16,13 @@ internal static class Usage
         """;
 
     public const string Pull = """
-        Usage: workbooks schema pull --service URL [credentials] -o FILE
+        Usage: workbooks schema pull --service URL [credentials] -o FILE [--picklists]
 
         Fetches the full metadata (every type with its fields, associations and actions) and writes a normalised
         snapshot: keys sorted, types by class_name, members by name, 2-space indentation, LF, final newline.
         Progress goes to standard error. -o - writes the snapshot to standard output.
+        --picklists also captures the entries of the picklists the fields use (the snapshot's "picklists"
+        extension): the generator then gives those fields a value type with the entries as static members.
 
         """ + Credentials;
 
@@ -76,7 +78,7 @@ internal static class Usage
         workbooks - Workbooks CRM schema and mirror tool
 
         Usage:
-          workbooks schema pull --service URL [credentials] -o FILE
+          workbooks schema pull --service URL [credentials] -o FILE [--picklists]
           workbooks schema diff OLD NEW [--json]
           workbooks schema check --service URL [credentials] FILE [--json]
           workbooks schema normalise FILE [-o OUT | --check]

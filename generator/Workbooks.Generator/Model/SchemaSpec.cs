@@ -18,7 +18,14 @@ internal sealed record ClientSpec(
     string Namespace,
     string ClassName,
     string SchemaFileName,
-    EquatableArray<EndpointSpec> Endpoints);
+    EquatableArray<EndpointSpec> Endpoints,
+    EquatableArray<PicklistSpec> Picklists);
+
+/// <summary>A picklist whose entries the snapshot captured: a value type with the entries as static members.</summary>
+internal sealed record PicklistSpec(string TypeName, string Name, int Id, EquatableArray<PicklistEntrySpec> Entries);
+
+/// <summary>One known entry of a picklist: its member name and its text.</summary>
+internal readonly record struct PicklistEntrySpec(string MemberName, string Value);
 
 /// <summary><c>crm.People</c>: an endpoint of the client, and its record type as the snapshot describes it (for the
 /// drift check at run time).</summary>
@@ -67,7 +74,8 @@ internal sealed record FieldSpec(
     bool IsCreateable,
     bool IsUpdateable,
     bool IsFilterable,
-    bool IsBaseMember)
+    bool IsBaseMember,
+    string? Picklist = null)
 {
     /// <summary>Whether the property has a setter at all (an <c>init</c> one when only a create may set it).</summary>
     public bool IsWritable => IsCreateable || IsUpdateable;
