@@ -135,7 +135,7 @@ public sealed partial class WorkbooksGenerator
             }
 
             // Record classes and their filter shapes own the namespace; related-attribute classes must avoid them.
-            _typeNames = new HashSet<string>(types.SelectMany(t => new[] { t.CsName, t.CsName + "Fields" }), StringComparer.Ordinal);
+            _typeNames = new HashSet<string>(types.SelectMany(t => new[] { t.CsName, t.CsName + "Fields", t.CsName + "Related" }), StringComparer.Ordinal);
             var specs = new List<RecordTypeSpec>();
             foreach (var type in included)
             {

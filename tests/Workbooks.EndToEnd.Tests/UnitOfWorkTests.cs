@@ -67,7 +67,7 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => work.SubmitAsync());
 
-        Assert.StartsWith("The unit of work stopped at step 1 of 1 (crm/organisations): 0 of 2 records were applied", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The unit of work stopped at step 1 of 2 (crm/organisations): 0 of 2 records were applied", e.Message, StringComparison.Ordinal);
         Assert.Equal(ChangeOutcome.NotAttempted, e.Result.Results[1].Outcome);
         Assert.Equal("step 1 failed, so the steps after it were not sent", Assert.Single(e.Result.Results[1].Messages).Body);
         Assert.Equal(people, _emu.DefaultDatabase.Count("crm/people"));
@@ -100,6 +100,37 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         Assert.StartsWith("#0 (create at crm/people) refers ('employer_link') to a record that is neither created nor created by this unit of work", orphan.Message, StringComparison.Ordinal);
         Assert.StartsWith("Field 'employer_link' refers to a record that is not created yet", single.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_emu.Control.Requests, r => r.Method == "PUT");
+    }
+
+    [Fact]
+    public async Task AUnitThatNeedsSeveralStepsCannotPromiseOneTransaction()
+    {
+        var work = _crm.UnitOfWork();
+        var engine = work.Create(_crm.Organisations, new Organisation { Name = "Two Steps Ltd" });
+        work.Create(_crm.People, new Person { PersonLastName = "Step", Employer = engine });
+        _emu.Control.ClearRequests();
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => work.SubmitAsync(new ChangeSetOptions { RequireSingleTransaction = true }));
+
+        Assert.StartsWith("The unit of work takes 2 steps", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_emu.Control.Requests, r => r.Method == "PUT");
+    }
+
+    [Fact]
+    public async Task ALinkSetBeforeItsTargetWasCreatedElsewhereIsFilledInLater()
+    {
+        var engine = new Organisation { Name = "Created Elsewhere Ltd" };
+        var ada = new Person { PersonLastName = "Later", Employer = engine };   // engine has no id yet
+        var first = _crm.Organisations.Changes();
+        first.Create(engine);
+        await first.SubmitAsync();                                              // now it has one
+
+        var work = _crm.UnitOfWork();
+        work.Create(_crm.People, ada);
+        var result = await work.SubmitAsync();
+
+        Assert.True(result.Success);
+        Assert.Equal(engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), _emu.DefaultDatabase.Get("crm/people", ada.Id)!["employer_link"]);
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed class ProjectionAnalyzerTests
     [InlineData("var prefix = \"Mr \"; return crm.People.Select(p => new { Label = prefix + p.PersonLastName, Score = p.CfPersonScore * 2, Town = p.MainLocation.Town ?? \"?\", Text = $\"{p.PersonFirstName} {p.PersonLastName}\" });")]
     [InlineData("return crm.People.Where(p => p.PersonLastName.StartsWith(\"G\")).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name, Seen = 1 });")]
     [InlineData("return crm.Session.Records(\"crm/people\").Select(r => new { Name = r.GetString(\"name\"), Score = r.GetInt64(\"cf_person_score\") });")]
+    [InlineData("return crm.People.Select(p => new Summary(p.Name!, p.CfPersonScore) { Title = p.PersonJobTitle! });")]
+    [InlineData("return crm.People.Select(p => new { NotWatched = !(p.Watched ?? false), NoScore = p.CfPersonScore is null, Names = new[] { p.Name, p.PersonLastName }, Id = p.Id });")]
+    [InlineData("return from p in crm.People where p.PersonLastName.StartsWith(\"G\") select new { p.Name, Employer = p.Employer.Name };")]
     public async Task ExactProjectionsCompileClean(string body)
     {
         var diagnostics = await FilterUsageAnalyzerTests.DiagnoseAsync(Source(body));
@@ -34,6 +37,11 @@ public sealed class ProjectionAnalyzerTests
     [InlineData("return crm.People.Select(p => p.MainLocation);", "p.MainLocation", "This projection returns p.MainLocation, a part of the record rather than a field value")]
     [InlineData("return crm.People.Select(p => { return p.Name; });", "p => { return p.Name; }", "This projection has a statement body")]
     [InlineData("return crm.People.Select(p => new { Tags = p.Tags![0] });", "p.Tags![0]", "This projection reads an element of a value")]
+    [InlineData("return crm.People.Select(p => (p.CfPersonScore ?? p.OwnerId).HasValue);", "(p.CfPersonScore ?? p.OwnerId).HasValue", "This projection reads HasValue of a value computed from the record")]
+    [InlineData("return crm.People.Select(p => p.Record);", "p.Record", "This projection reads Record, which is not a field of the record")]
+    [InlineData("return crm.People.Select(Helpers.Describe);", "Helpers.Describe", "This projection is a method or delegate whose body the analyzer cannot read")]
+    [InlineData("return from p in crm.People select p.Watched == true ? p.Name : p.PersonLastName;", "p.Watched == true ? p.Name : p.PersonLastName", "This projection chooses with ?:")]
+    [InlineData("return crm.Session.Records(\"crm/people\").Select(r => r.GetString(r.GetString(\"kind\") + \"_label\"));", "r.GetString(r.GetString(\"kind\") + \"_label\")", "This projection reads a field whose name depends on the record's values")]
     public async Task InexactProjectionsAreRefusedWhereTheyStopBeingExact(string body, string at, string message)
     {
         var source = Source(body);
@@ -62,6 +70,11 @@ public sealed class ProjectionAnalyzerTests
         internal sealed record Summary(string? Name, long? Score)
         {
             public string? Title { get; init; }
+        }
+
+        internal static class Helpers
+        {
+            public static string? Describe(Person p) => p.Name;
         }
         """;
 }

@@ -38,21 +38,47 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
                 return;
             var generatedCode = start.Compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute");
             start.RegisterSyntaxNodeAction(context => Analyze(context, query, generatedCode), SyntaxKind.InvocationExpression);
+            start.RegisterSyntaxNodeAction(context => AnalyzeQuerySyntax(context, query, generatedCode), SyntaxKind.SelectClause);
         });
     }
+
+    /// <summary><c>from p in crm.People select new { p.Name }</c>: the select clause is the projection.</summary>
+    private static void AnalyzeQuerySyntax(SyntaxNodeAnalysisContext context, INamedTypeSymbol query, INamedTypeSymbol? generatedCode)
+    {
+        var select = (SelectClauseSyntax)context.Node;
+        if (!IsProjection(context.SemanticModel.GetSymbolInfo(select, context.CancellationToken).Symbol, query)
+            || select.Parent is not QueryBodySyntax { Parent: QueryExpressionSyntax expression })
+        {
+            return;
+        }
+        var variable = context.SemanticModel.GetDeclaredSymbol(expression.FromClause, context.CancellationToken);
+        var checker = new Checker(context.SemanticModel, variable, generatedCode, context.CancellationToken);
+        var (node, why) = checker.Check(select.Expression);
+        if (why is not null)
+            Report(context, node!, why, expression.FromClause.Identifier.ValueText);
+    }
+
+    private static bool IsProjection(ISymbol? symbol, INamedTypeSymbol query) =>
+        symbol is IMethodSymbol { IsGenericMethod: true, Name: "Select" } method
+        && SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, query);
+
+    private static void Report(SyntaxNodeAnalysisContext context, SyntaxNode node, string why, string parameter) =>
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProjectionNotExact, node.GetLocation(), why,
+            parameter + ".Name, " + parameter + ".Employer.Name"));
 
     private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol query, INamedTypeSymbol? generatedCode)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Select" }
+        if (invocation.Expression is not (MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Select" } or MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Select" })
             || invocation.ArgumentList.Arguments.Count != 1
-            || invocation.ArgumentList.Arguments[0].Expression is not LambdaExpressionSyntax lambda)
+            || !IsProjection(context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol, query))
         {
             return;
         }
-        if (context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol { IsGenericMethod: true } method
-            || !SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, query))
+        if (invocation.ArgumentList.Arguments[0].Expression is not LambdaExpressionSyntax lambda)
         {
+            // A method group, a delegate variable, an anonymous method: its body cannot be read here.
+            Report(context, invocation.ArgumentList.Arguments[0], "is a method or delegate whose body the analyzer cannot read (write it as a lambda here)", "p");
             return;
         }
         var parameter = lambda switch
@@ -66,13 +92,10 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
         var checker = new Checker(context.SemanticModel, context.SemanticModel.GetDeclaredSymbol(parameter, context.CancellationToken), generatedCode, context.CancellationToken);
         var (node, why) = lambda.ExpressionBody is { } body ? checker.Check(body) : (lambda, "has a statement body");
         if (why is not null)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProjectionNotExact, node!.GetLocation(), why,
-                parameter.Identifier.ValueText + ".Name, " + parameter.Identifier.ValueText + ".Employer.Name"));
-        }
+            Report(context, node!, why, parameter.Identifier.ValueText);
     }
 
-    private sealed class Checker(SemanticModel model, IParameterSymbol? parameter, INamedTypeSymbol? generatedCode, System.Threading.CancellationToken cancellationToken)
+    private sealed class Checker(SemanticModel model, ISymbol? parameter, INamedTypeSymbol? generatedCode, System.Threading.CancellationToken cancellationToken)
     {
         /// <summary>The first part of <paramref name="expression"/> that makes the projection inexact, and why; (null, null) when exact.</summary>
         public (SyntaxNode? Node, string? Why) Check(ExpressionSyntax expression)
@@ -99,8 +122,25 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
                     return (binary, "converts a value");
                 case BinaryExpressionSyntax binary:
                     return First([binary.Left, binary.Right]);
-                case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression) || unary.IsKind(SyntaxKind.UnaryPlusExpression):
+                case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression) || unary.IsKind(SyntaxKind.UnaryPlusExpression)
+                    || unary.IsKind(SyntaxKind.LogicalNotExpression) || unary.IsKind(SyntaxKind.BitwiseNotExpression):
                     return Check(unary.Operand);
+                case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                    return Check(suppressed.Operand); // p.Name!: a compile-time note, nothing at run time
+                case IsPatternExpressionSyntax pattern when pattern.Pattern.DescendantNodesAndSelf().Any(n => n is RecursivePatternSyntax or VarPatternSyntax or DeclarationPatternSyntax):
+                    return (pattern, "matches a pattern that reads members of a value");
+                case IsPatternExpressionSyntax pattern:
+                    return Check(pattern.Expression); // p.Score is null, p.Score is > 3
+                case CollectionExpressionSyntax collection:
+                    return First(collection.Elements.OfType<ExpressionElementSyntax>().Select(e => e.Expression).Concat(
+                        collection.Elements.OfType<SpreadElementSyntax>().Select(e => e.Expression)));
+                case ImplicitArrayCreationExpressionSyntax implicitArray:
+                    return First(implicitArray.Initializer.Expressions);
+                case ArrayCreationExpressionSyntax array:
+                    return array.Initializer is { } initializer ? First(initializer.Expressions) : (array, "creates an array of a size read from a value");
+                case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf
+                    when model.GetSymbolInfo(nameOf, cancellationToken).Symbol is null:
+                    return default; // nameof(p.Name): a constant
                 case IdentifierNameSyntax identifier:
                     var symbol = model.GetSymbolInfo(identifier, cancellationToken).Symbol;
                     if (parameter is not null && SymbolEqualityComparer.Default.Equals(symbol, parameter))
@@ -113,7 +153,10 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
                 case ConditionalAccessExpressionSyntax conditionalAccess:
                     return (conditionalAccess, "uses ?., which reads a member of a value");
                 case InvocationExpressionSyntax invocation when IsRecordGetter(invocation):
-                    return First(invocation.ArgumentList.Arguments.Select(a => a.Expression)); // r.GetString("name")
+                    // r.GetString("name"): the field's name must not depend on the record's values.
+                    return invocation.ArgumentList.Arguments.Any(a => Mentions(a.Expression))
+                        ? (invocation, "reads a field whose name depends on the record's values")
+                        : default;
                 case InvocationExpressionSyntax invocation:
                     return (invocation, "calls " + invocation.Expression);
                 case CastExpressionSyntax cast:
@@ -146,13 +189,24 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
         private (SyntaxNode?, string?) CheckFieldRead(MemberAccessExpressionSyntax access)
         {
             if (!IsRootedAtParameter(access))
-                return default; // Math.PI, someLocal.Length, a constant: nothing read from the record
+            {
+                // Math.PI, someLocal.Length, a constant: nothing read from the record. A member of something computed
+                // from the record ((p.A ?? p.B).HasValue, Describe(p).Label) is not exact.
+                return Mentions(access.Expression) ? (access, "reads " + access.Name + " of a value computed from the record") : default;
+            }
+
             if (model.GetTypeInfo(access, cancellationToken).Type is INamedTypeSymbol whole && IsGenerated(whole))
                 return (access, "returns " + access + ", a part of the record rather than a field value");
             for (ExpressionSyntax receiver = access.Expression; ; )
             {
                 if (receiver is IdentifierNameSyntax)
-                    return default; // the parameter: p.Field
+                {
+                    // The parameter: p.Field, reached through generated classes only. The member itself must be one the
+                    // generator wrote, too.
+                    return model.GetSymbolInfo(access, cancellationToken).Symbol is { } member && !IsFieldMember(member)
+                        ? (access, "reads " + access.Name + ", which is not a field of the record (only the generated field, related-attribute and association members are)")
+                        : default;
+                }
                 var receiverType = model.GetTypeInfo(receiver, cancellationToken).Type;
                 if (receiverType is not INamedTypeSymbol named || !IsGenerated(named))
                     return (access, "reads " + access.Name + " of the value " + receiver + ", not a field");
@@ -191,6 +245,25 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
                         return false;
                 }
             }
+        }
+
+        /// <summary>Whether <paramref name="expression"/> refers to the projection's parameter anywhere.</summary>
+        private bool Mentions(ExpressionSyntax expression) =>
+            parameter is not null && expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Any(i => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i, cancellationToken).Symbol, parameter));
+
+        /// <summary>
+        /// A member the generator wrote (a field, a group of related attributes, an association's view), or the id and
+        /// lock_version every record has: the members whose reads the recording pass sees exactly. A member the user
+        /// added to a generated partial class, or <c>p.Record</c>, may read fields conditionally or not at all.
+        /// </summary>
+        private static bool IsFieldMember(ISymbol member)
+        {
+            if (member is IPropertySymbol { Name: "Id" or "LockVersion" } && member.ContainingType.ContainingNamespace.ToDisplayString() == "Workbooks.Records")
+                return true;
+            return member is IPropertySymbol { IsStatic: false } property
+                && property.DeclaringSyntaxReferences.Length > 0
+                && property.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains("Workbooks.Generator.WorkbooksGenerator/"));
         }
 
         /// <summary>A class the Workbooks generator wrote (a record class, a group of related attributes, a related view).</summary>

@@ -20,6 +20,7 @@ internal interface IChangeStep
 /// Records are checked against their type's shape when added, before anything is sent. A unit that cannot be ordered
 /// (records referring to each other in a cycle) or that refers to a record neither created nor in the unit is refused
 /// before anything is sent. After a step that fails, later steps are not sent: the result says what was committed.
+/// Not thread-safe: build and submit a unit from one thread at a time.
 /// </remarks>
 public sealed class WorkbooksUnitOfWork
 {
@@ -67,52 +68,71 @@ public sealed class WorkbooksUnitOfWork
     /// some records were not applied: its result says what became of every record of the unit.</exception>
     public async Task<UnitOfWorkResult> SubmitAsync(ChangeSetOptions? options = null, CancellationToken cancellationToken = default)
     {
+        options ??= new ChangeSetOptions();
         var waves = Order();
+        // Every step's change set is built (and each record checked against its type again) before anything is sent.
+        var planned = waves.SelectMany(wave => wave.GroupBy(i => (_items[i].ControllerPath, _items[i].RecordType)).Select(group =>
+        {
+            var indices = group.ToArray();
+            var set = _items[indices[0]].NewSet();
+            foreach (var i in indices)
+                _items[i].AddTo(set);
+            return (Path: group.Key.ControllerPath, Indices: indices, Set: set);
+        })).ToList();
+        if (options.RequireSingleTransaction && planned.Count > 1)
+            throw new InvalidOperationException(
+                $"The unit of work takes {planned.Count} steps (one change set per type and link order), each its own request(s): it cannot be applied all or nothing. Nothing was sent; clear RequireSingleTransaction.");
+
         var results = new ChangeResult?[_items.Count];
         var steps = new List<UnitOfWorkStep>();
         var requests = 0;
         Exception? failure = null;
         var failedStep = 0;
-        var perObject = options?.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
-        foreach (var wave in waves)
+        var perObject = options.PerObjectTransactions ?? _session.Options.PerObjectTransactions;
+        foreach (var (path, indices, set) in planned)
         {
-            foreach (var group in wave.GroupBy(i => (_items[i].ControllerPath, _items[i].RecordType)))
+            if (failedStep > 0)
             {
-                var indices = group.ToArray();
-                if (failure is not null || failedStep > 0)
-                {
-                    foreach (var i in indices)
-                        results[i] = NotSent(i, failedStep);
-                    continue;
-                }
-                var one = _items[indices[0]].NewSet();
                 foreach (var i in indices)
-                    _items[i].AddTo(one);
-                ChangeSetResult result;
-                try
-                {
-                    result = await one.SubmitAsync(options, cancellationToken).ConfigureAwait(false);
-                }
-                catch (WorkbooksChangeSetException e)
-                {
-                    result = e.Result;
-                    failure = e.InnerException;
-                }
-                requests += result.RequestCount;
-                steps.Add(new UnitOfWorkStep(steps.Count + 1, group.Key.ControllerPath, indices, result.RequestCount, perObject));
-                for (var k = 0; k < indices.Length; k++)
-                    results[indices[k]] = result.Results[k].At(indices[k]);
-                if (!result.Success)
-                    failedStep = steps.Count;
+                    results[i] = NotSent(i, failedStep);
+                continue;
             }
+            ChangeSetResult result;
+            try
+            {
+                result = await set.SubmitAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WorkbooksChangeSetException e)
+            {
+                result = e.Result;
+                failure = e is WorkbooksConcurrencyException ? e : e.InnerException ?? (options.ThrowOnFailure ? null : e);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Cancelled, or failed before anything of this step was sent: what earlier steps committed still counts.
+                result = new ChangeSetResult(indices.Select((_, k) => new ChangeResult(k, _items[indices[k]].Kind, _items[indices[k]].Record)
+                {
+                    Outcome = ChangeOutcome.NotAttempted,
+                    Messages = [new ChangeMessage("Not sent", e.Message)],
+                }).ToArray(), 0);
+                failure = e;
+            }
+            requests += result.RequestCount;
+            steps.Add(new UnitOfWorkStep(steps.Count + 1, path, indices, result.RequestCount, perObject));
+            for (var k = 0; k < indices.Length; k++)
+                results[indices[k]] = result.Results[k].At(indices[k]);
+            if (!result.Success || failure is not null)
+                failedStep = steps.Count;
         }
         var unit = new UnitOfWorkResult(results.Select(r => r!).ToArray(), steps);
-        if (failure is not null || ((options?.ThrowOnFailure ?? false) && !unit.Success))
+        if (failure is not null || (options.ThrowOnFailure && !unit.Success))
         {
             var at = steps[failedStep - 1];
-            throw new WorkbooksChangeSetException(
-                $"The unit of work stopped at step {at.Number} of {steps.Count} ({at.ControllerPath}): {unit.Results.Count(r => r.Outcome == ChangeOutcome.Applied)} of {unit.Results.Count} records were applied; later steps were not sent.",
-                new ChangeSetResult(unit.Results, requests), failure);
+            var message = $"The unit of work stopped at step {at.Number} of {planned.Count} ({at.ControllerPath}): {unit.Results.Count(r => r.Outcome == ChangeOutcome.Applied)} of {unit.Results.Count} records were applied; later steps were not sent.";
+            var whole = new ChangeSetResult(unit.Results, requests);
+            if (failure is WorkbooksConcurrencyException)
+                throw new WorkbooksConcurrencyException(message, whole, failure);
+            throw new WorkbooksChangeSetException(message, whole, failure is WorkbooksChangeSetException ? null : failure);
         }
         return unit;
     }
@@ -150,6 +170,8 @@ public sealed class WorkbooksUnitOfWork
             var level = 0;
             foreach (var (field, target) in _items[i].Record.PendingReferences)
             {
+                if (target.Id > 0)
+                    continue; // created since the link was set (by an earlier submit): its id is filled in when sent
                 if (!byRecord.TryGetValue(target, out var j))
                     throw new InvalidOperationException($"{Describe(i)} refers ('{field}') to a record that is neither created nor created by this unit of work. Nothing was sent.");
                 Visit(j, path);

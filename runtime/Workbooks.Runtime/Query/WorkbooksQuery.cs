@@ -195,7 +195,8 @@ public class WorkbooksQuery<T, TFields> where T : class
     /// (<c>AsAsyncEnumerable()</c>). To keep whole records with only some fields read, use
     /// <see cref="SelectFields(IEnumerable{Func{TFields, IWorkbooksField}})"/>.
     /// </remarks>
-    /// <exception cref="InvalidOperationException">The projection does more than read fields (without the analyzer).</exception>
+    /// <exception cref="InvalidOperationException">The projection throws when every field it reads is null (a method call on a
+    /// value, a constructor that refuses null…): without the analyzer, the run-time check of the same rule.</exception>
     public WorkbooksProjection<TResult> Select<TResult>(Func<T, TResult> projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
@@ -204,10 +205,11 @@ public class WorkbooksQuery<T, TFields> where T : class
         {
             projection(RecordReader.Wrap(WorkbooksRecord.ForRecording(reads)));
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or FormatException or InvalidCastException or IndexOutOfRangeException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or ThreadAbortException))
         {
             throw new InvalidOperationException(
-                $"This projection does more than read fields ({e.GetType().Name}: {e.Message}), so the fields it needs cannot be known exactly. "
+                $"This projection does more than read fields ({e.GetType().Name}: {e.Message}), so the fields it needs cannot be known exactly: "
+                + "they are found by running it once with every field null, and it must accept that. "
                 + "Select the fields (new { p.Name, p.CreatedAt }), then compute on the client: .AsAsyncEnumerable().Select(...).", e);
         }
         var columns = reads.Count == 0 ? KeyColumns : [.. reads.Order(StringComparer.Ordinal)];
