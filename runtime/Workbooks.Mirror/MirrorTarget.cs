@@ -67,7 +67,7 @@ public sealed class MirrorTarget
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         if (target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             return PostgreSql(FromUrl(new Uri(target)), password);
-        if (target.Contains('=', StringComparison.Ordinal) && target.Contains("host", StringComparison.OrdinalIgnoreCase))
+        if (target.Contains('=', StringComparison.Ordinal) && IsConnectionString(target))
             return PostgreSql(target, password);
         return Sqlite(target);
     }
@@ -76,6 +76,32 @@ public sealed class MirrorTarget
     public override string ToString() => Description;
 
     internal SqlDialect Open() => _open();
+
+    /// <summary>Whether the text is an Npgsql connection string naming a server (Host, Server or their aliases).</summary>
+    private static bool IsConnectionString(string text)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(text).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether a PostgreSQL connection string holds a password (under any of its keywords: Password, Pwd, Psw).</summary>
+    internal static bool HoldsPassword(string connectionString)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(connectionString).Password);
+        }
+        catch (ArgumentException)
+        {
+            return connectionString.Contains("password", StringComparison.OrdinalIgnoreCase);
+        }
+    }
 
     private static string FromUrl(Uri url)
     {
@@ -89,6 +115,19 @@ public sealed class MirrorTarget
         };
         if (!string.IsNullOrEmpty(url.UserInfo))
             builder.Username = Uri.UnescapeDataString(url.UserInfo);
+        // The URL's query parameters (sslmode=verify-full, …) are connection settings too: keep every one.
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var key = Uri.UnescapeDataString(parts[0]);
+            if (key.Equals("password", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException("Give the PostgreSQL password separately (an environment variable), not in the URL.", nameof(url));
+            var value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+            // libpq's spelling (sslmode=verify-full) for Npgsql's (VerifyFull).
+            if (key.Replace(" ", "", StringComparison.Ordinal).Equals("sslmode", StringComparison.OrdinalIgnoreCase))
+                value = value.Replace("-", "", StringComparison.Ordinal);
+            builder[key] = value;
+        }
         return builder.ToString();
     }
 }

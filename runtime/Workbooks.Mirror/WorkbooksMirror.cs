@@ -26,7 +26,7 @@ namespace Workbooks.Mirror;
 /// <see cref="WorkbooksQuery{T, TFields}.ChangesSinceAsync"/>).</para>
 /// <para>One mirror writes to a target at a time: a pass takes the target's lock (a lock file next to a SQLite file, an
 /// advisory lock in PostgreSQL) and a second mirror's pass fails with <see cref="WorkbooksMirrorException"/> until it
-/// is free. Readers are never blocked.</para>
+/// is free. Readers are not blocked by the lock (a schema change's <c>ALTER TABLE</c> in PostgreSQL briefly is).</para>
 /// </remarks>
 public sealed partial class WorkbooksMirror
 {
@@ -64,10 +64,27 @@ public sealed partial class WorkbooksMirror
         var clock = Stopwatch.StartNew();
         IReadOnlyList<MirrorTable> tables;
         using (var metadata = await _session.GetMetadataAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-            tables = Choose(metadata.RootElement);
+        {
+            try
+            {
+                tables = Choose(metadata.RootElement);
+            }
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+            {
+                throw new WorkbooksProtocolException($"The service's metadata (metadata/types.api) is not in the documented shape: {e.Message}");
+            }
+        }
 
         var summaries = new List<MirrorTableSummary>(tables.Count);
-        var dialect = _target.Open();
+        SqlDialect dialect;
+        try
+        {
+            dialect = _target.Open();
+        }
+        catch (ArgumentException e)
+        {
+            throw new WorkbooksMirrorException($"The mirror's database ({_target.Description}) cannot be opened: {e.Message}", e);
+        }
         await using var dialectScope = dialect.ConfigureAwait(false);
         try
         {
@@ -162,11 +179,15 @@ public sealed partial class WorkbooksMirror
             var query = Query(table);
             if (_options.Deletions == MirrorDeletions.Flag)
                 query = query.IncludeDeleted();
-            var count = query.CountAsync(cancellationToken); // for progress, asked for while the load is prepared
+            // The count (for progress) and the service's clock are asked for at once; both are awaited, so neither
+            // fails unobserved.
+            var count = query.CountAsync(cancellationToken);
+            var begins = position is null ? LoadBeginsAsync(table.ControllerPath, cancellationToken) : Task.FromResult(DeltaPosition.Start);
+            await Task.WhenAll(count, begins).ConfigureAwait(false);
             if (position is null)
             {
                 // A first load: changes made from the moment it begins are read again by the delta sync that follows.
-                position = DeltaPositions.Write(await LoadBeginsAsync(table.ControllerPath, cancellationToken).ConfigureAwait(false));
+                position = DeltaPositions.Write(await begins.ConfigureAwait(false));
                 var begin = store.BeginTransaction();
                 await using var beginScope = begin.ConfigureAwait(false);
                 await store.SaveStateAsync(begin, table.Name, new TableState(true, position), cancellationToken).ConfigureAwait(false);

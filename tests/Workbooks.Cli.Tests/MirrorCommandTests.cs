@@ -36,6 +36,9 @@ public sealed class MirrorCommandTests(SchemaEmulatorsFixture emulators) : IClas
 
     [Theory]
     [InlineData("a password in the target", new[] { "--to", "Host=db;Database=crm;Password=secret" }, "--to must not hold a password")]
+    [InlineData("a password under an alias", new[] { "--to", "Server=db;Database=crm;Pwd=secret" }, "--to must not hold a password")]
+    [InlineData("a password in a URL", new[] { "--to", "postgres://crm:secret@db/crm" }, "--to: Give the PostgreSQL password separately")]
+    [InlineData("an interval of zero", new[] { "--to", "crm.db", "--watch", "0s" }, "above zero")]
     [InlineData("no target", new string[0], "--to TARGET")]
     [InlineData("a bad interval", new[] { "--to", "crm.db", "--watch", "soon" }, "--watch must be an interval such as 30s")]
     [InlineData("a bad deletion mode", new[] { "--to", "crm.db", "--deletions", "purge" }, "--deletions must be remove or flag")]

@@ -19,7 +19,7 @@ public sealed partial class CliApp
         if (parsed.Positionals.Count > 0)
             throw new UsageException($"'mirror' takes no positional argument (got '{parsed.Positionals[0]}'); name the target with --to.");
         var to = parsed.Required("--to", "TARGET (a SQLite file such as crm.db, or a PostgreSQL connection string)");
-        if (to.Contains("password", StringComparison.OrdinalIgnoreCase) && to.Contains('=', StringComparison.Ordinal))
+        if (to.Contains('=', StringComparison.Ordinal) && MirrorTarget.HoldsPassword(to))
             throw new UsageException("--to must not hold a password: put it in an environment variable and name it with --to-password-env VAR.");
         string? databasePassword = null;
         if (parsed.Value("--to-password-env") is { } variable)
@@ -52,7 +52,9 @@ public sealed partial class CliApp
             mirrorOptions.Partitions = partitions;
         }
         TimeSpan? watch = parsed.Value("--watch") is { } watchText
-            ? ParseInterval(watchText) ?? throw new UsageException($"--watch must be an interval such as 30s, 5m or 1h (got '{watchText}').")
+            ? ParseInterval(watchText) is { } interval && interval > TimeSpan.Zero
+                ? interval
+                : throw new UsageException($"--watch must be an interval such as 30s, 5m or 1h, above zero (got '{watchText}').")
             : null;
         var quiet = parsed.Flag("--quiet");
         var progress = new ProgressLine(_err, ErrorIsTerminal && !quiet);

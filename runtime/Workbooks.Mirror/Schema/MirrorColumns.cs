@@ -79,7 +79,18 @@ internal static class Datatypes
         }
         if (builder.Length == 0 || char.IsAsciiDigit(builder[0]))
             builder.Insert(0, '_');
-        return builder.ToString();
+        return Limit(builder.ToString());
+    }
+
+    /// <summary>PostgreSQL keeps 63 bytes of an identifier: a longer name keeps its first 54 characters and a hash of the
+    /// whole, so that two long names stay apart (the same in SQLite, so that both targets name columns alike).</summary>
+    public static string Limit(string identifier)
+    {
+        const int Max = 63;
+        if (identifier.Length <= Max)
+            return identifier;
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(identifier));
+        return identifier[..54] + "_" + Convert.ToHexStringLower(hash)[..8];
     }
 
     /// <summary>A controller path as a table name: <c>crm/people</c> → <c>crm_people</c>.</summary>
@@ -119,20 +130,41 @@ internal sealed class MirrorTable
     /// </summary>
     public static bool IsRelated(string field) => field.Contains('[', StringComparison.Ordinal) || field == "employer_name";
 
+    /// <summary>
+    /// A read-only <c>…_name</c> field next to the link it names (<c>assigned_to_name</c> beside <c>assigned_to</c>,
+    /// <c>party_name</c> beside <c>party_id</c>): a related record's name shown on this one, which changes with that
+    /// record, not with this one's updated_at.
+    /// </summary>
+    public static bool IsDerivedName(string field, bool writable, ISet<string> fields)
+    {
+        if (writable || !field.EndsWith("_name", StringComparison.Ordinal) || field.Length <= "_name".Length)
+            return false;
+        var link = field[..^"_name".Length];
+        return fields.Contains(link) || fields.Contains(link + "_id") || fields.Contains(link + "_link");
+    }
+
     /// <summary>Builds the table of one record type of <c>/metadata/types.api</c>.</summary>
     public static MirrorTable FromMetadata(JsonElement type, bool includeRelated)
     {
         var controllerPath = type.GetProperty("controller_path").GetString()!.Trim('/');
         var className = type.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String ? cn.GetString()! : controllerPath;
         var fields = new List<(string Name, string Datatype)>();
+        var derived = new HashSet<string>(StringComparer.Ordinal);
         if (type.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array)
         {
+            var names = list.EnumerateArray().Where(f => f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                .Select(f => f.GetProperty("name").GetString()!).ToHashSet(StringComparer.Ordinal);
             foreach (var field in list.EnumerateArray())
             {
                 if (field.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
                 {
                     var datatype = field.TryGetProperty("datatype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "string";
-                    fields.Add((n.GetString()!, datatype));
+                    var name = n.GetString()!;
+                    fields.Add((name, datatype));
+                    var writable = field.TryGetProperty("is_createable", out var c) && c.ValueKind == JsonValueKind.True
+                        || field.TryGetProperty("is_updateable", out var u) && u.ValueKind == JsonValueKind.True;
+                    if (IsDerivedName(name, writable, names))
+                        derived.Add(name);
                 }
             }
         }
@@ -146,15 +178,15 @@ internal sealed class MirrorTable
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var seenFields = new HashSet<string>(StringComparer.Ordinal);
         // Plain fields first, so that a related attribute never takes a plain field's column name.
-        foreach (var (name, datatype) in fields.OrderBy(f => IsRelated(f.Name) ? 1 : 0))
+        foreach (var (name, datatype) in fields.OrderBy(f => IsRelated(f.Name) || derived.Contains(f.Name) ? 1 : 0))
         {
-            if (!seenFields.Add(name) || (!includeRelated && IsRelated(name)))
+            if (!seenFields.Add(name) || (!includeRelated && (IsRelated(name) || derived.Contains(name))))
                 continue;
             foreach (var (suffix, kind) in Datatypes.ColumnsOf(datatype))
             {
-                var column = Datatypes.ColumnNameOf(name) + suffix;
+                var column = Datatypes.Limit(Datatypes.ColumnNameOf(name) + suffix);
                 for (var n = 2; !taken.Add(column); n++)
-                    column = string.Create(CultureInfo.InvariantCulture, $"{Datatypes.ColumnNameOf(name)}{suffix}_{n}");
+                    column = Datatypes.Limit(string.Create(CultureInfo.InvariantCulture, $"{Datatypes.ColumnNameOf(name)}{suffix}_{n}"));
                 columns.Add(new MirrorColumn(column, name, datatype, kind));
             }
         }

@@ -72,6 +72,9 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
         }
         else
         {
+            var storedPath = await ScalarAsync(transaction, $"SELECT controller_path FROM {StateTable} WHERE table_name = @t", cancellationToken, ("@t", desired.Name)).ConfigureAwait(false);
+            if (!string.Equals(storedPath as string, desired.ControllerPath, StringComparison.Ordinal))
+                throw new WorkbooksMirrorException($"Table {desired.Name} mirrors {storedPath}, not {desired.ControllerPath}: both record types map to one table name. Mirror one of them into another database.");
             var storedMode = await ScalarAsync(transaction, $"SELECT deletions FROM {StateTable} WHERE table_name = @t", cancellationToken, ("@t", desired.Name)).ConfigureAwait(false);
             if (!string.Equals(storedMode as string, mode, StringComparison.Ordinal))
                 throw new WorkbooksMirrorException($"Table {desired.Name} was mirrored with deletions '{storedMode}', not '{mode}': the two keep different rows, so one table cannot switch. Mirror into a new database, or drop the table (and its rows in {StateTable} and {ColumnsTable}) to load it again.");
@@ -123,7 +126,7 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
             if (match is not null)
             {
                 // The datatype changed to another column type: the old column keeps its values under a new name.
-                var retiredName = Datatypes.ColumnNameOf($"{match.Name}__{match.Datatype}");
+                var retiredName = Datatypes.Limit(Datatypes.ColumnNameOf($"{match.Name}__{match.Datatype}"));
                 for (var n = 2; names.Contains(retiredName); n++)
                     retiredName = Datatypes.ColumnNameOf(string.Create(CultureInfo.InvariantCulture, $"{match.Name}__{match.Datatype}_{n}"));
                 await ExecuteAsync(transaction, $"ALTER TABLE {SqlDialect.Quote(desired.Name)} RENAME COLUMN {SqlDialect.Quote(match.Name)} TO {SqlDialect.Quote(retiredName)}", cancellationToken).ConfigureAwait(false);
@@ -136,10 +139,10 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
             }
             else
             {
-                var baseName = Datatypes.ColumnNameOf(column.Field) + kindSuffix;
+                var baseName = Datatypes.Limit(Datatypes.ColumnNameOf(column.Field) + kindSuffix);
                 name = baseName;
                 for (var n = 2; names.Contains(name) || used.Contains(name); n++)
-                    name = string.Create(CultureInfo.InvariantCulture, $"{baseName}_{n}");
+                    name = Datatypes.Limit(string.Create(CultureInfo.InvariantCulture, $"{baseName}_{n}"));
                 changes.Add($"{desired.Name}.{name}: new field '{column.Field}' ({column.Datatype}); the table is read again");
             }
             var added = column with { Name = name };

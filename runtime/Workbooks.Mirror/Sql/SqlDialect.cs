@@ -33,6 +33,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <exception cref="WorkbooksMirrorException">Another mirror holds it.</exception>
     public abstract Task<IDisposable?> LockAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>The null-safe inequality operator (<c>IS NOT</c> in SQLite, <c>IS DISTINCT FROM</c> in PostgreSQL).</summary>
+    public abstract string DistinctFrom { get; }
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -50,6 +53,9 @@ internal abstract class SqlDialect : IAsyncDisposable
         sql.Append(") ON CONFLICT (\"id\") DO UPDATE SET ");
         sql.AppendJoin(", ", columns.Where(c => c.Name != "id").Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}"));
         sql.Append(" WHERE ").Append(Quote(table)).Append(".\"lock_version\" IS NULL OR ").Append(Quote(table)).Append(sameVersion ? ".\"lock_version\" <= excluded.\"lock_version\"" : ".\"lock_version\" < excluded.\"lock_version\"");
+        // A deletion applies even if the service did not move the lock_version for it (flagged deletions).
+        if (columns.Any(c => c.Name == "is_deleted"))
+            sql.Append(" OR ").Append(Quote(table)).Append(".\"is_deleted\" ").Append(DistinctFrom).Append(" excluded.\"is_deleted\"");
         return sql.ToString();
     }
 }
@@ -63,16 +69,24 @@ internal sealed class SqliteDialect(string connectionString, string path) : SqlD
     /// database file itself: readers (sqlite3, a BI tool) stay free to read while the mirror writes.</summary>
     public override Task<IDisposable?> LockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        // Two paths to one file (a symbolic link) must share the lock.
+        var real = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        var lockPath = real + "-mirror.lock";
         try
         {
-            return Task.FromResult<IDisposable?>(new FileStream(path + "-mirror.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return Task.FromResult<IDisposable?>(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException e)
+        catch (IOException e) when ((e.HResult & 0xFFFF) is 32 or 33 or 11 or 35) // a sharing or lock violation (Windows), EAGAIN/EWOULDBLOCK (flock): held elsewhere
         {
-            throw new WorkbooksMirrorException($"Another mirror is writing to {path} (it holds {path}-mirror.lock): one mirror per target at a time.", e);
+            throw new WorkbooksMirrorException($"Another mirror is writing to {real} (it holds {lockPath}): one mirror per target at a time.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WorkbooksMirrorException($"The mirror's lock file {lockPath} cannot be opened: {e.Message}", e);
         }
     }
     public override string BigIntType => "INTEGER";
+    public override string DistinctFrom => "IS NOT";
     public override bool UsesBatches => false;
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -153,6 +167,7 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
         return null;
     }
     public override string BigIntType => "bigint";
+    public override string DistinctFrom => "IS DISTINCT FROM";
     public override bool UsesBatches => true;
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
