@@ -32,6 +32,7 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         var engine = new Organisation { Name = "Analytical Engines Ltd" };
         ada.Employer = engine;          // before the organisation has an id
         charles.Employer = engine;
+        Assert.Null(ada.EmployerLink);  // no id to link to yet
         work.Create(_crm.People, ada);  // added first, sent after what it refers to
         work.Create(_crm.Organisations, engine);
         work.Create(_crm.People, charles);
@@ -43,6 +44,7 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         Assert.Equal([0, 1, 2], result.Results.Select(r => r.Index));
         Assert.All(result.Results, r => Assert.Equal(ChangeOutcome.Applied, r.Outcome));
         Assert.True(engine.Id > 0 && ada.Id > 0 && charles.Id > 0);
+        Assert.Equal(engine.Id, ada.EmployerLink);
         Assert.Equal(
             ["step 1: crm/organisations, records 1: 1 request, one transaction", "step 2: crm/people, records 0, 2: 1 request, one transaction"],
             result.Steps.Select(s => s.ToString()));

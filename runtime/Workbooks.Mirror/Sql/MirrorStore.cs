@@ -272,7 +272,17 @@ internal sealed class MirrorStore(SqlDialect dialect, DbConnection connection)
 
     private object? Value(MirrorColumn column, WorkbooksRecord record)
     {
-        var value = column.ValueOf(record);
+        object? value;
+        try
+        {
+            value = column.ValueOf(record);
+        }
+        catch (WorkbooksProtocolException e)
+        {
+            // Never a silent NULL: the copy would no longer be exact. The pass stops; what was committed stays.
+            throw new WorkbooksMirrorException(string.Create(CultureInfo.InvariantCulture,
+                $"Record {record.Id}, field '{column.Field}' ({column.Datatype}, column {column.Name}): {e.Message} The value does not fit the column's type; the pass stops here and the next one resumes from the last committed batch."), e);
+        }
         return value is null ? null : dialect.ToParameter(column.Kind, value);
     }
 

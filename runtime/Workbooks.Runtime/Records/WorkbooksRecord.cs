@@ -183,6 +183,12 @@ public sealed partial class WorkbooksRecord
     internal bool TryGetChange(string name, out WireText value)
     {
         _reads?.Add(name);
+        if (_references is { Count: > 0 } references && references.TryGetValue(name, out var target))
+        {
+            // A pending link reads as its target's id once it has one, and as null until then.
+            value = target.Id > 0 ? WireText.Of(target.Id.ToString(CultureInfo.InvariantCulture)) : WireText.Null;
+            return true;
+        }
         if (_changes is { } changes)
             return changes.TryGetValue(name, out value);
         value = default;
