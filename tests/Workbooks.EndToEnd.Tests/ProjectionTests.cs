@@ -1,37 +1,21 @@
 using Sample.Crm;
 using Workbooks.Emulator;
+using Workbooks.EndToEnd.Tests.TestSupport;
 
 namespace Workbooks.EndToEnd.Tests;
 
 /// <summary>Select projects: what the lambda builds comes back, and the request asks for exactly what it reads.</summary>
-public sealed class ProjectionTests : IAsyncLifetime
+public sealed class ProjectionTests() : EmulatorClientTests(people: 60, organisations: 10)
 {
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
-    private SampleCrm _crm = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 60, OrganisationCount = 10, OtherRecordCount = 1 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-        _crm = new SampleCrm(_session);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
-    }
-
     private IReadOnlyList<string> ColumnsRequested() =>
-        _emu.Control.Requests.Last(r => r.Path == "/crm/people.api").ParameterValues("_select_columns[]").Order(StringComparer.Ordinal).ToArray();
+        Emu.Control.Requests.Last(r => r.Path == "/crm/people.api").ParameterValues("_select_columns[]").Order(StringComparer.Ordinal).ToArray();
 
-    private string? Stored(long id, string field) => _emu.DefaultDatabase.Get("crm/people", id)![field];
+    private string? Stored(long id, string field) => Emu.DefaultDatabase.Get("crm/people", id)![field];
 
     [Fact]
     public async Task AnAnonymousTypeReadsTheRecordsOwnFieldsARelatedAttributeAndAnAssociation()
     {
-        var rows = await _crm.People
+        var rows = await Crm.People
             .Where(p => p.EmployerLink > 0)
             .OrderBy(p => p.Id)
             .Take(5)
@@ -44,7 +28,7 @@ public sealed class ProjectionTests : IAsyncLifetime
         {
             Assert.Equal(Stored(row.Id, "name"), row.Name);
             Assert.Equal(Stored(row.Id, "main_location[email]"), row.Email);
-            var employer = _emu.DefaultDatabase.Get("crm/organisations", long.Parse(Stored(row.Id, "employer_link")!, System.Globalization.CultureInfo.InvariantCulture))!;
+            var employer = Emu.DefaultDatabase.Get("crm/organisations", long.Parse(Stored(row.Id, "employer_link")!, System.Globalization.CultureInfo.InvariantCulture))!;
             Assert.Equal(employer["name"], row.Employer);
         }
     }
@@ -52,9 +36,9 @@ public sealed class ProjectionTests : IAsyncLifetime
     [Fact]
     public async Task ASingleMemberYieldsItsValues()
     {
-        var ids = _emu.DefaultDatabase.Ids("crm/people").Take(3).ToArray();
+        var ids = Emu.DefaultDatabase.Ids("crm/people").Take(3).ToArray();
 
-        var names = await _crm.People.Where(p => p.Id.In(ids)).OrderBy(p => p.Id).Select(p => p.Name).ToListAsync();
+        var names = await Crm.People.Where(p => p.Id.In(ids)).OrderBy(p => p.Id).Select(p => p.Name).ToListAsync();
 
         Assert.Equal(ids.Select(id => Stored(id, "name")), names);
         Assert.Equal(["id", "lock_version", "name"], ColumnsRequested());
@@ -65,16 +49,16 @@ public sealed class ProjectionTests : IAsyncLifetime
     [Fact]
     public async Task ANamedRecordAndATupleAreBuiltAsWritten()
     {
-        var first = _emu.DefaultDatabase.Ids("crm/people")[0];
+        var first = Emu.DefaultDatabase.Ids("crm/people")[0];
 
-        var card = await _crm.People.Where(p => p.Id == first).Select(p => new Card(p.Name, p.CreatedAt)).FirstOrDefaultAsync();
+        var card = await Crm.People.Where(p => p.Id == first).Select(p => new Card(p.Name, p.CreatedAt)).FirstOrDefaultAsync();
         Assert.Equal(["created_at", "id", "lock_version", "name"], ColumnsRequested());
-        var pair = await _crm.People.Where(p => p.Id == first).Select(p => (p.PersonFirstName, p.PersonLastName)).FirstOrDefaultAsync();
+        var pair = await Crm.People.Where(p => p.Id == first).Select(p => (p.PersonFirstName, p.PersonLastName)).FirstOrDefaultAsync();
         Assert.Equal(["id", "lock_version", "person_first_name", "person_last_name"], ColumnsRequested());
 
         Assert.NotNull(card);
         Assert.Equal(Stored(first, "name"), card.Name);
-        Assert.Equal((await _crm.People.FindAsync(first))!.CreatedAt, card.Created);
+        Assert.Equal((await Crm.People.FindAsync(first))!.CreatedAt, card.Created);
         Assert.NotNull(card.Created);
         Assert.Equal((Stored(first, "person_first_name"), Stored(first, "person_last_name")), pair);
     }
@@ -82,7 +66,7 @@ public sealed class ProjectionTests : IAsyncLifetime
     [Fact]
     public async Task AProjectionStreamsWithAwaitForeachAndKeepsTheQuerysFilter()
     {
-        var projection = _crm.People.Where(p => p.PersonLastName.StartsWith("G")).Select(p => new { p.Id, Last = p.PersonLastName });
+        var projection = Crm.People.Where(p => p.PersonLastName.StartsWith("G")).Select(p => new { p.Id, Last = p.PersonLastName });
         var seen = 0;
         await foreach (var row in projection)
         {
@@ -90,7 +74,7 @@ public sealed class ProjectionTests : IAsyncLifetime
             seen++;
         }
 
-        Assert.Equal(_emu.DefaultDatabase.Ids("crm/people").Count(id => Stored(id, "person_last_name")!.StartsWith('G')), seen);
+        Assert.Equal(Emu.DefaultDatabase.Ids("crm/people").Count(id => Stored(id, "person_last_name")!.StartsWith('G')), seen);
         Assert.Equal(["person_last_name"], projection.Columns); // what it reads; id and lock_version go on the wire too
         Assert.Matches("_select_columns(%5B%5D|\\[\\])=person_last_name", projection.ToString());
     }

@@ -1,42 +1,26 @@
 using Sample.Crm;
 using Workbooks.Emulator;
+using Workbooks.EndToEnd.Tests.TestSupport;
 
 namespace Workbooks.EndToEnd.Tests;
 
 /// <summary>Records of several types created together, in the order their links need.</summary>
-public sealed class UnitOfWorkTests : IAsyncLifetime
+public sealed class UnitOfWorkTests() : EmulatorClientTests(people: 5, organisations: 5)
 {
-    private WorkbooksEmulator _emu = null!;
-    private WorkbooksSession _session = null!;
-    private SampleCrm _crm = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 5, OrganisationCount = 5, OtherRecordCount = 1 });
-        _session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = _emu.BaseAddress, ApiKey = _emu.ApiKey, AllowInsecureLoopback = true });
-        _crm = new SampleCrm(_session);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _session.DisposeAsync();
-        await _emu.DisposeAsync();
-    }
-
     [Fact]
     public async Task AnOrganisationAndThePeopleItEmploysAreCreatedInOneSubmit()
     {
-        var work = _crm.UnitOfWork();
+        var work = Crm.UnitOfWork();
         var ada = new Person { PersonFirstName = "Ada", PersonLastName = "Lovelace" };
         var charles = new Person { PersonFirstName = "Charles", PersonLastName = "Babbage" };
         var engine = new Organisation { Name = "Analytical Engines Ltd" };
         ada.Employer = engine;          // before the organisation has an id
         charles.Employer = engine;
         Assert.Null(ada.EmployerLink);  // no id to link to yet
-        work.Create(_crm.People, ada);  // added first, sent after what it refers to
-        work.Create(_crm.Organisations, engine);
-        work.Create(_crm.People, charles);
-        _emu.Control.ClearRequests();
+        work.Create(Crm.People, ada);  // added first, sent after what it refers to
+        work.Create(Crm.Organisations, engine);
+        work.Create(Crm.People, charles);
+        Emu.Control.ClearRequests();
 
         var result = await work.SubmitAsync();
 
@@ -48,31 +32,31 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         Assert.Equal(
             ["step 1: crm/organisations, records 1: 1 request, one transaction", "step 2: crm/people, records 0, 2: 1 request, one transaction"],
             result.Steps.Select(s => s.ToString()));
-        var changes = _emu.Control.Requests.Where(r => r.Method == "PUT" || r.Parameters.Any(p => p.Key == "__method[]")).ToList();
+        var changes = Emu.Control.Requests.Where(r => r.Method == "PUT" || r.Parameters.Any(p => p.Key == "__method[]")).ToList();
         Assert.Equal(["/crm/organisations.api", "/crm/people.api"], changes.Select(r => r.Path));
         Assert.Equal([engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             changes[1].ParameterValues("employer_link[]")); // the second request carries the first's new id
-        Assert.Equal(engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), _emu.DefaultDatabase.Get("crm/people", ada.Id)!["employer_link"]);
-        Assert.Equal("Analytical Engines Ltd", (await _crm.People.FindAsync(charles.Id))!.EmployerName); // as the service reads it back
+        Assert.Equal(engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Emu.DefaultDatabase.Get("crm/people", ada.Id)!["employer_link"]);
+        Assert.Equal("Analytical Engines Ltd", (await Crm.People.FindAsync(charles.Id))!.EmployerName); // as the service reads it back
     }
 
     [Fact]
     public async Task WhenTheFirstStepFailsTheRecordsThatNeedItAreNotSentAndTheResultSaysSo()
     {
-        var work = _crm.UnitOfWork();
+        var work = Crm.UnitOfWork();
         var engine = new Organisation { Name = "Never Ltd" };
         var ada = new Person { PersonFirstName = "Ada", PersonLastName = "Lovelace", Employer = engine };
-        work.Create(_crm.Organisations, engine);
-        work.Create(_crm.People, ada);
-        var people = _emu.DefaultDatabase.Count("crm/people");
-        _emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "organisations", Method = "PUT", Times = 10 });
+        work.Create(Crm.Organisations, engine);
+        work.Create(Crm.People, ada);
+        var people = Emu.DefaultDatabase.Count("crm/people");
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.ServerError) { PathContains = "organisations", Method = "PUT", Times = 10 });
 
         var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => work.SubmitAsync());
 
         Assert.StartsWith("The unit of work stopped at step 1 of 2 (crm/organisations): 0 of 2 records were applied", e.Message, StringComparison.Ordinal);
         Assert.Equal(ChangeOutcome.NotAttempted, e.Result.Results[1].Outcome);
         Assert.Equal("step 1 failed, so the steps after it were not sent", Assert.Single(e.Result.Results[1].Messages).Body);
-        Assert.Equal(people, _emu.DefaultDatabase.Count("crm/people"));
+        Assert.Equal(people, Emu.DefaultDatabase.Count("crm/people"));
     }
 
     [Fact]
@@ -84,38 +68,38 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
         b.Set("name", "B");
         a.SetReference("parent_organisation_id", b);
         b.SetReference("parent_organisation_id", a);
-        var organisations = _session.Records("crm/organisations");
-        var cycle = new WorkbooksUnitOfWork(_session);
+        var organisations = Session.Records("crm/organisations");
+        var cycle = new WorkbooksUnitOfWork(Session);
         cycle.Create(organisations, a);
         cycle.Create(organisations, b);
-        var outside = _crm.UnitOfWork();
-        outside.Create(_crm.People, new Person { PersonLastName = "Orphan", Employer = new Organisation { Name = "Not in the unit" } });
-        _emu.Control.ClearRequests();
+        var outside = Crm.UnitOfWork();
+        outside.Create(Crm.People, new Person { PersonLastName = "Orphan", Employer = new Organisation { Name = "Not in the unit" } });
+        Emu.Control.ClearRequests();
 
         var loop = await Assert.ThrowsAsync<InvalidOperationException>(() => cycle.SubmitAsync());
         var orphan = await Assert.ThrowsAsync<InvalidOperationException>(() => outside.SubmitAsync());
-        var alone = _crm.People.Changes();
+        var alone = Crm.People.Changes();
         alone.Create(new Person { PersonLastName = "Alone", Employer = new Organisation { Name = "Later Ltd" } });
         var single = await Assert.ThrowsAsync<InvalidOperationException>(() => alone.SubmitAsync());
 
         Assert.StartsWith("The records refer to each other in a cycle (#0 (create at crm/organisations) → #1 (create at crm/organisations) → #0", loop.Message, StringComparison.Ordinal);
         Assert.StartsWith("#0 (create at crm/people) refers ('employer_link') to a record that is neither created nor created by this unit of work", orphan.Message, StringComparison.Ordinal);
         Assert.StartsWith("Field 'employer_link' refers to a record that is not created yet", single.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_emu.Control.Requests, r => r.Method == "PUT");
+        Assert.DoesNotContain(Emu.Control.Requests, r => r.Method == "PUT");
     }
 
     [Fact]
     public async Task AUnitThatNeedsSeveralStepsCannotPromiseOneTransaction()
     {
-        var work = _crm.UnitOfWork();
-        var engine = work.Create(_crm.Organisations, new Organisation { Name = "Two Steps Ltd" });
-        work.Create(_crm.People, new Person { PersonLastName = "Step", Employer = engine });
-        _emu.Control.ClearRequests();
+        var work = Crm.UnitOfWork();
+        var engine = work.Create(Crm.Organisations, new Organisation { Name = "Two Steps Ltd" });
+        work.Create(Crm.People, new Person { PersonLastName = "Step", Employer = engine });
+        Emu.Control.ClearRequests();
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => work.SubmitAsync(new ChangeSetOptions { RequireSingleTransaction = true }));
 
         Assert.StartsWith("The unit of work takes 2 steps", e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_emu.Control.Requests, r => r.Method == "PUT");
+        Assert.DoesNotContain(Emu.Control.Requests, r => r.Method == "PUT");
     }
 
     [Fact]
@@ -123,28 +107,28 @@ public sealed class UnitOfWorkTests : IAsyncLifetime
     {
         var engine = new Organisation { Name = "Created Elsewhere Ltd" };
         var ada = new Person { PersonLastName = "Later", Employer = engine };   // engine has no id yet
-        var first = _crm.Organisations.Changes();
+        var first = Crm.Organisations.Changes();
         first.Create(engine);
         await first.SubmitAsync();                                              // now it has one
 
-        var work = _crm.UnitOfWork();
-        work.Create(_crm.People, ada);
+        var work = Crm.UnitOfWork();
+        work.Create(Crm.People, ada);
         var result = await work.SubmitAsync();
 
         Assert.True(result.Success);
-        Assert.Equal(engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), _emu.DefaultDatabase.Get("crm/people", ada.Id)!["employer_link"]);
+        Assert.Equal(engine.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Emu.DefaultDatabase.Get("crm/people", ada.Id)!["employer_link"]);
     }
 
     [Fact]
     public async Task ALinkToARecordThatHasAnIdIsItsIdAtOnce()
     {
-        var existing = (await _crm.Organisations.FirstOrDefaultAsync())!;
+        var existing = (await Crm.Organisations.FirstOrDefaultAsync())!;
         var person = new Person { PersonLastName = "Known", Employer = existing };
 
         Assert.Equal(existing.Id, person.EmployerLink);
-        var batch = _crm.People.Changes();
+        var batch = Crm.People.Changes();
         batch.Create(person);
         await batch.SubmitAsync();
-        Assert.Equal(existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), _emu.DefaultDatabase.Get("crm/people", person.Id)!["employer_link"]);
+        Assert.Equal(existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Emu.DefaultDatabase.Get("crm/people", person.Id)!["employer_link"]);
     }
 }

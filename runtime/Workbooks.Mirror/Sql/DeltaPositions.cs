@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Workbooks.Query;
 
@@ -8,30 +7,25 @@ namespace Workbooks.Mirror.Sql;
 /// <summary>A <see cref="DeltaPosition"/> as the JSON text stored in the state table (written by hand: trim- and AOT-clean).</summary>
 internal static class DeltaPositions
 {
-    public static string Write(DeltaPosition position)
+    public static string Write(DeltaPosition position) => JsonText.Write(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartObject();
+        if (position.UpdatedAt is { } at)
+            writer.WriteString("updated_at", at.ToString("O", CultureInfo.InvariantCulture));
+        else
+            writer.WriteNull("updated_at");
+        writer.WriteStartArray("seen");
+        foreach (var version in position.Seen.OrderBy(v => v.Id))
         {
-            writer.WriteStartObject();
-            if (position.UpdatedAt is { } at)
-                writer.WriteString("updated_at", at.ToString("O", CultureInfo.InvariantCulture));
-            else
-                writer.WriteNull("updated_at");
-            writer.WriteStartArray("seen");
-            foreach (var version in position.Seen.OrderBy(v => v.Id))
-            {
-                writer.WriteStartArray();
-                writer.WriteNumberValue(version.Id);
-                writer.WriteNumberValue(version.LockVersion);
-                writer.WriteStringValue(version.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
-                writer.WriteEndArray();
-            }
+            writer.WriteStartArray();
+            writer.WriteNumberValue(version.Id);
+            writer.WriteNumberValue(version.LockVersion);
+            writer.WriteStringValue(version.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
             writer.WriteEndArray();
-            writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
 
     public static DeltaPosition Read(string? text)
     {

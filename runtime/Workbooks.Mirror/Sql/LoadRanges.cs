@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Workbooks.Query;
 
@@ -9,27 +8,22 @@ namespace Workbooks.Mirror.Sql;
 /// <c>[[after, before, done], …]</c>. Written by hand: trim- and AOT-clean.</summary>
 internal static class LoadRanges
 {
-    public static string Write(ParallelReadPosition position)
+    public static string Write(ParallelReadPosition position) => JsonText.Write(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartArray();
+        foreach (var range in position.Ranges)
         {
             writer.WriteStartArray();
-            foreach (var range in position.Ranges)
-            {
-                writer.WriteStartArray();
-                writer.WriteNumberValue(range.After);
-                if (range.Before is { } before)
-                    writer.WriteNumberValue(before);
-                else
-                    writer.WriteNullValue();
-                writer.WriteBooleanValue(range.Done);
-                writer.WriteEndArray();
-            }
+            writer.WriteNumberValue(range.After);
+            if (range.Before is { } before)
+                writer.WriteNumberValue(before);
+            else
+                writer.WriteNullValue();
+            writer.WriteBooleanValue(range.Done);
             writer.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+        writer.WriteEndArray();
+    });
 
     public static ParallelReadPosition Read(string? text)
     {

@@ -134,18 +134,13 @@ internal sealed class SqliteDialect(string connectionString, string path) : SqlD
         _ => value,
     };
 
-    private static string JsonArray(IReadOnlyList<string> values)
+    private static string JsonArray(IReadOnlyList<string> values) => JsonText.Write(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-                writer.WriteStringValue(value);
-            writer.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+        writer.WriteStartArray();
+        foreach (var value in values)
+            writer.WriteStringValue(value);
+        writer.WriteEndArray();
+    });
 }
 
 /// <summary>PostgreSQL through Npgsql: typed columns (numeric, date, timestamptz, time, text[]).</summary>

@@ -1,0 +1,16 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Workbooks.Mirror.Sql;
+
+/// <summary>JSON text written by hand with <see cref="Utf8JsonWriter"/> (trim- and AOT-clean: no serializer).</summary>
+internal static class JsonText
+{
+    public static string Write(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+            write(writer);
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
