@@ -1,17 +1,28 @@
 using System.Diagnostics;
-using Workbooks.Emulator;
 
 namespace Workbooks.Emulator.Tests;
 
-/// <summary>The standalone emulator process stops cleanly on the signals service managers send.</summary>
+/// <summary>The standalone emulator process (the Workbooks.Emulator.Tool project, the workbooks-emulator tool) takes its
+/// options, prints its credentials and stops cleanly on the signals service managers send.</summary>
 public sealed class StandaloneProcessTests
 {
+    /// <summary>The tool's assembly, copied next to the tests by the project reference.</summary>
+    private static string ToolDll
+    {
+        get
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "Workbooks.Emulator.Tool.dll");
+            Assert.True(File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")), $"{dll} (and its runtimeconfig.json) not found");
+            return dll;
+        }
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
     public async Task TheStandaloneEmulatorStopsCleanlyOnASignal(string signal)
     {
-        var dll = typeof(WorkbooksEmulator).Assembly.Location;
+        var dll = ToolDll;
         using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--people", "5", "--organisations", "5"])
         {
             RedirectStandardOutput = true,
@@ -43,7 +54,7 @@ public sealed class StandaloneProcessTests
     [Fact]
     public async Task TheStandaloneEmulatorTakesItsOptionsAndPrintsEveryCredentialOfBothApis()
     {
-        var dll = typeof(WorkbooksEmulator).Assembly.Location;
+        var dll = ToolDll;
         using var process = Process.Start(new ProcessStartInfo("dotnet",
             [dll, "--urls", "http://127.0.0.1:0", "--people", "5", "--organisations", "5", "--api-key", "crm-key-1",
              "--user", "ann@example.test:s3cret", "--user", "bob@example.test:an0ther",
@@ -76,7 +87,7 @@ public sealed class StandaloneProcessTests
     [Fact]
     public async Task AnUnknownOptionExitsWithTwoAndSaysWhatToTry()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(WorkbooksEmulator).Assembly.Location, "--frobnicate"])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [ToolDll, "--frobnicate"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

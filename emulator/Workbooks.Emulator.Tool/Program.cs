@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using Workbooks.Emulator;
 
 // Standalone emulator (see --help):
-//   dotnet run --project emulator/Workbooks.Emulator -- --urls http://127.0.0.1:5080 --schema schema/sample.types.json [options]
+//   dotnet run --project emulator/Workbooks.Emulator.Tool -- --urls http://127.0.0.1:5080 --schema schema/sample.types.json [options]
 var options = new WorkbooksEmulatorOptions();
 string urls = "http://127.0.0.1:5080";
 string? apiKey = null;
