@@ -315,8 +315,7 @@ internal static class ChangeHandler
                     values[field.Ordinal] = value;
                 TypeBehaviours.OnWrite(type, values, [.. item.Assignments.Select(a => a.Field)], create: true);
                 AttachFile(item, type, values, database, context);
-                var record = store.Add(values);
-                RecordFactory.Stamp(type, record.Values, record.Id);
+                var record = database.Create(store, values);
                 if (item.File is not null && type.ControllerPath == "upload_files")
                     database.Files[record.Id] = item.File;
                 // A new record reports all of its attributes.
@@ -394,8 +393,7 @@ internal static class ChangeHandler
         Set(uploads.Type, uploadValues, "name", file.FileName);
         Set(uploads.Type, uploadValues, "file_content_type", file.ContentType);
         Set(uploads.Type, uploadValues, "file_size", (long)file.Content.Length);
-        var upload = uploads.Add(uploadValues);
-        RecordFactory.Stamp(uploads.Type, upload.Values, upload.Id);
+        var upload = database.Create(uploads, uploadValues);
         database.Files[upload.Id] = file;
         var prefix = item.FileKey is { } key && key.Contains('[', StringComparison.Ordinal) ? key[..key.IndexOf('[', StringComparison.Ordinal)] : "upload_file";
         Set(type, values, prefix + "_id", upload.Id);

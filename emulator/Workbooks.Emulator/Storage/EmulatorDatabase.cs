@@ -141,8 +141,22 @@ public sealed class EmulatorDatabase
             var record = Storage.RecordFactory.NewValues(store.Type, Time.GetUtcNow().UtcDateTime, userId: 3, application: "Other user");
             Assign(record, values, store.Type);
             Storage.TypeBehaviours.OnWrite(store.Type, record, Assigned(store.Type, values), create: true);
-            return store.Add(record).Id;
+            return Create(store, record).Id;
         }
+    }
+
+    /// <summary>
+    /// The one place a new record is stored (change requests, <see cref="Insert"/>, a file attached on create, and the
+    /// records a creation brings with it): adds it to its store, gives it its object_ref, then does what the service
+    /// does when a record of its type is created (<see cref="Storage.TypeBehaviours.AfterCreate"/>). The caller holds
+    /// the gate. (The seeder stores in bulk and runs the same behaviours once it has linked its records.)
+    /// </summary>
+    internal Storage.Record Create(Storage.RecordStore store, object?[] values)
+    {
+        var record = store.Add(values);
+        Storage.RecordFactory.Stamp(store.Type, record.Values, record.Id);
+        Storage.TypeBehaviours.AfterCreate(this, record);
+        return record;
     }
 
     /// <summary>Updates a record as another user would (bumping its lock_version). Returns false when it does not exist.</summary>

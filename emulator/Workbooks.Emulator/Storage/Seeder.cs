@@ -72,6 +72,14 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
                 store.Add(MakeRecord(type, i, store.PeekNextId()));
         }
         LinkForeignKeys();
+        // What the service does when a record is created is done for the seeded records too (a campaign's membership
+        // statuses, a project's task-status picklist…), once they are linked; it draws no random numbers, so the rest
+        // of the seeded data is what it was.
+        foreach (var type in schema.Types.Where(TypeBehaviours.HasCreateBehaviour).DistinctBy(t => t.ControllerPath))
+        {
+            foreach (var record in database.Store(type.ControllerPath).Rows.ToArray())
+                TypeBehaviours.AfterSeed(database, record);
+        }
     }
 
     private int CountFor(RecordTypeDef type) => type.ControllerPath switch

@@ -1,14 +1,47 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 using Workbooks.Emulator.Query;
 using Workbooks.Emulator.Schema;
 
 namespace Workbooks.Emulator.Storage;
 
 /// <summary>
-/// What the service derives from other fields, in one place, so that derived fields follow their sources on every
-/// change made through the API (the seeder writes the same values the same way).
+/// What the service derives from other fields and what it does when a record is created, in one place, so that
+/// derived fields follow their sources on every change made through the API or <see cref="EmulatorDatabase"/>, and
+/// records created with another (a campaign's membership statuses…) exist however that other was created. The
+/// seeder writes the same values the same way (see <see cref="AfterSeed"/>).
 /// </summary>
 internal static class TypeBehaviours
 {
+    /// <summary>
+    /// What the service does when a record of a type is created, by controller path: one entry per record type.
+    /// <see cref="CreateBehaviour.AfterCreate"/> runs once the record is stored (it has its id), from
+    /// <see cref="EmulatorDatabase.Create"/>, the one place records are created.
+    /// </summary>
+    private static readonly FrozenDictionary<string, CreateBehaviour> OnCreate = new Dictionary<string, CreateBehaviour>(StringComparer.Ordinal)
+    {
+        ["crm/campaigns"] = new(CampaignMembershipStatuses, []),
+        ["project/projects"] = new(ProjectTaskStatusesPicklist, ["task_statuses_picklist_id"]),
+        ["admin/custom_fields"] = new(CustomFieldColumn, ["status", "name", "value_column_name"]),
+        ["admin/custom_record_types"] = new(CustomRecordTypeClassName, ["resource_type"]),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <param name="AfterCreate">Fills in what the service derives on the new record and creates the records that
+    /// come with it. A value the create already gave (possible through <see cref="EmulatorDatabase.Insert"/>) is kept.</param>
+    /// <param name="DerivedFields">The fields <paramref name="AfterCreate"/> fills in (the seeder leaves them to it).</param>
+    private sealed record CreateBehaviour(Action<EmulatorDatabase, Record> AfterCreate, string[] DerivedFields);
+
+    /// <summary>The default membership statuses of a campaign (notes §3.9: "defaults include Interested, Not Interested").</summary>
+    internal static readonly string[] DefaultCampaignMembershipStatuses = ["Interested", "Not Interested"];
+
+    /// <summary>
+    /// The entries of a new project's task-status picklist, the first one the default. The notes (§3.13) only say that
+    /// a project has its own picklist (<c>parent_type</c> <c>Private::Project::Project</c>); these values are the
+    /// emulator's choice (the project-status picklist's default is <c>Not Started</c> too).
+    /// </summary>
+    internal static readonly string[] DefaultProjectTaskStatuses = ["Not Started", "In Progress", "Complete"];
+
     /// <summary>
     /// A person's <c>name</c> from its parts, when a write changes a part and does not set the name itself (or creates
     /// the person without one): the first and last names, as the service's examples show them (<c>Richard Richards</c>;
@@ -29,6 +62,191 @@ internal static class TypeBehaviours
     {
         var joined = string.Join(' ', new[] { first, last }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));
         return joined.Length == 0 ? null : joined;
+    }
+
+    /// <summary>Runs what the service does when <paramref name="record"/> (just stored, under the gate) was created.</summary>
+    public static void AfterCreate(EmulatorDatabase database, Record record)
+    {
+        if (OnCreate.TryGetValue(record.Type.ControllerPath, out var behaviour))
+            behaviour.AfterCreate(database, record);
+    }
+
+    /// <summary>Whether creating a record of <paramref name="type"/> does anything more than storing it.</summary>
+    public static bool HasCreateBehaviour(RecordTypeDef type) => OnCreate.ContainsKey(type.ControllerPath);
+
+    /// <summary>
+    /// A seeded record as if it had been created through the service: the seeder made a value up for every field,
+    /// so the ones the service derives on create are dropped and derived again, and the records that come with it
+    /// are created (a seeded campaign has its membership statuses, a seeded project its own task-status picklist).
+    /// </summary>
+    public static void AfterSeed(EmulatorDatabase database, Record record)
+    {
+        if (!OnCreate.TryGetValue(record.Type.ControllerPath, out var behaviour))
+            return;
+        foreach (var name in behaviour.DerivedFields)
+            if (record.Type.Field(name) is { } field)
+                record.Values[field.Ordinal] = null;
+        behaviour.AfterCreate(database, record);
+    }
+
+    /// <summary>
+    /// A campaign comes with its default membership statuses (notes §3.9): a <c>crm/campaign_membership_status</c>
+    /// record per status, linked by <c>marketing_campaign_id</c>, its <c>name</c> the status too.
+    /// </summary>
+    private static void CampaignMembershipStatuses(EmulatorDatabase database, Record campaign)
+    {
+        foreach (var status in DefaultCampaignMembershipStatuses)
+            CreateWith(database, campaign, "crm/campaign_membership_status", ("marketing_campaign_id", campaign.Id), ("status", status), ("name", status));
+    }
+
+    /// <summary>
+    /// A project gets a task-status picklist of its own (notes §3.13: <c>task_statuses_picklist_id</c> is read only,
+    /// "a picklist whose <c>parent_type</c> is <c>Private::Project::Project</c>"), with its entries.
+    /// </summary>
+    private static void ProjectTaskStatusesPicklist(EmulatorDatabase database, Record project)
+    {
+        if (project.Type.Field("task_statuses_picklist_id") is not { Kind: ValueKind.Integer } link || project.Values[link.Ordinal] is not null)
+            return;
+        var projectName = project["name"] as string;
+        var picklist = CreateWith(database, project, "admin/picklists",
+            ("name", string.IsNullOrWhiteSpace(projectName) ? "Project Task Statuses" : $"{projectName.Trim()} Task Statuses"),
+            ("description", string.IsNullOrWhiteSpace(projectName) ? "Task statuses of a project" : $"Task statuses of the project {projectName.Trim()}"),
+            ("parent_type", project.Type.ClassName));
+        if (picklist is null)
+            return;
+        for (var i = 0; i < DefaultProjectTaskStatuses.Length; i++)
+        {
+            CreateWith(database, project, "admin/picklist_entries",
+                ("picklist_id", picklist.Id), ("value", DefaultProjectTaskStatuses[i]), ("name", DefaultProjectTaskStatuses[i]),
+                ("display_order", (long)(i + 1)), ("default_value", i == 0));
+        }
+        project.Values[link.Ordinal] = picklist.Id;
+    }
+
+    /// <summary>
+    /// A custom field created synchronously is usable at once (notes §3.15, §5): <c>status</c> <c>Available</c>, its
+    /// <c>name</c> its title, and the <c>value_column_name</c> to use on the owning records: <c>cf_</c>, the owning class's
+    /// name in snake case, <c>_</c>, the title in snake case (notes §3.16: <c>Registration Plate</c> on <c>Vehicle</c> →
+    /// <c>cf_vehicle_registration_plate</c>; §3.15's <c>@cf_sales_lead_hubspot_profile@</c> for a sales lead). A column
+    /// name the owning type already has (in the schema, or another custom field of it) gets a suffix <c>_2</c>,
+    /// <c>_3</c>… (the emulator's choice: the notes do not say what the service does). The field is not added to the
+    /// owning type's metadata.
+    /// </summary>
+    private static void CustomFieldColumn(EmulatorDatabase database, Record field)
+    {
+        var type = field.Type;
+        var title = field["title"] as string;
+        SetIfEmpty(type, field.Values, "status", "Available");
+        if (!string.IsNullOrWhiteSpace(title))
+            SetIfEmpty(type, field.Values, "name", title.Trim());
+        if (type.Field("value_column_name") is not { Kind: ValueKind.Text } column || field.Values[column.Ordinal] is string { Length: > 0 })
+            return;
+        if (field["resource_type"] is not string { Length: > 0 } resourceType || string.IsNullOrWhiteSpace(title))
+            return;
+        var owner = SnakeCase(resourceType[(resourceType.LastIndexOf(':') + 1)..]);
+        var candidate = $"cf_{(owner.Length > 0 ? owner : "record")}_{(SnakeCase(title) is { Length: > 0 } t ? t : "field")}";
+        var ownerType = database.Schema.ByClassName.GetValueOrDefault(resourceType);
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (ownerType is not null)
+            taken.UnionWith(ownerType.Fields.Select(f => f.Name));
+        var resourceTypeField = type.Field("resource_type")!;
+        foreach (var other in database.Store(type.ControllerPath).Rows)
+        {
+            if (other.Id != field.Id && !other.IsDeleted && other.Values[column.Ordinal] is string name && Equals(other.Values[resourceTypeField.Ordinal], resourceType))
+                taken.Add(name);
+        }
+        var unique = candidate;
+        for (var n = 2; taken.Contains(unique); n++)
+            unique = string.Create(CultureInfo.InvariantCulture, $"{candidate}_{n}");
+        field.Values[column.Ordinal] = unique;
+    }
+
+    /// <summary>
+    /// A custom record type's class name (its <c>resource_type</c>, which custom fields name as their owner):
+    /// <c>Private::CustomRecord::</c> and the type's name in camel case. The notes (§3.16, §7.12) do not show the format;
+    /// the snapshots' custom record types do (<c>Vehicle</c> → <c>Private::CustomRecord::Vehicle</c>,
+    /// <c>Territory</c> at <c>custom_record/areas</c> → <c>Private::CustomRecord::Territory</c>). The type itself
+    /// (<c>custom_record/&lt;route_suffix&gt;</c>) is not added to the schema.
+    /// </summary>
+    private static void CustomRecordTypeClassName(EmulatorDatabase database, Record recordType)
+    {
+        if (recordType["name"] is string name && CamelCase(name) is { Length: > 0 } camel)
+            SetIfEmpty(recordType.Type, recordType.Values, "resource_type", "Private::CustomRecord::" + camel);
+    }
+
+    /// <summary>
+    /// Creates a record of <paramref name="controllerPath"/> that the service creates together with
+    /// <paramref name="parent"/>: created when, by whom and through what the parent was. Fields the schema does not
+    /// have (or holds as another kind of value) are left out. Null when the schema has no such record type.
+    /// </summary>
+    private static Record? CreateWith(EmulatorDatabase database, Record parent, string controllerPath, params (string Field, object? Value)[] values)
+    {
+        if (database.TryStore(controllerPath) is not { } store)
+            return null;
+        var created = parent["created_at"] as DateTime? ?? database.Time.GetUtcNow().UtcDateTime;
+        var userId = parent["created_by"] is long by ? (int)by : 3;
+        var row = RecordFactory.NewValues(store.Type, created, userId, parent["created_through"] as string);
+        foreach (var (name, value) in values)
+        {
+            if (store.Type.Field(name) is { } field && Fits(field, value))
+                row[field.Ordinal] = value;
+        }
+        return database.Create(store, row);
+    }
+
+    private static bool Fits(FieldDef field, object? value) => value switch
+    {
+        null => true,
+        string => field.Kind == ValueKind.Text,
+        long => field.Kind == ValueKind.Integer,
+        bool => field.Kind == ValueKind.Boolean,
+        _ => false,
+    };
+
+    private static void SetIfEmpty(RecordTypeDef type, object?[] values, string name, string value)
+    {
+        if (type.Field(name) is { Kind: ValueKind.Text } field && values[field.Ordinal] is null or "")
+            values[field.Ordinal] = value;
+    }
+
+    /// <summary><c>SalesLead</c> → <c>sales_lead</c>, <c>Registration Plate</c> → <c>registration_plate</c>, <c>APIData</c> → <c>api_data</c>.</summary>
+    internal static string SnakeCase(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                if (sb.Length > 0 && sb[^1] != '_')
+                    sb.Append('_');
+                continue;
+            }
+            if (char.IsAsciiLetterUpper(c) && i > 0 && sb.Length > 0 && sb[^1] != '_'
+                && (char.IsAsciiLetterLower(text[i - 1]) || char.IsAsciiDigit(text[i - 1])
+                    || (char.IsAsciiLetterUpper(text[i - 1]) && i + 1 < text.Length && char.IsAsciiLetterLower(text[i + 1]))))
+                sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString().Trim('_');
+    }
+
+    /// <summary><c>Vehicle</c> → <c>Vehicle</c>, <c>company car</c> → <c>CompanyCar</c>.</summary>
+    internal static string CamelCase(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var wordStart = true;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                wordStart = true;
+                continue;
+            }
+            sb.Append(wordStart ? char.ToUpperInvariant(c) : c);
+            wordStart = false;
+        }
+        return sb.ToString();
     }
 
     /// <summary>
