@@ -60,6 +60,30 @@ public sealed class UnitOfWorkTests() : EmulatorClientTests(people: 5, organisat
     }
 
     [Fact]
+    public async Task AnUnknownOutcomeIsSettledLaterByReadingBack()
+    {
+        await using var impatient = await WorkbooksSession.ConnectAsync(new WorkbooksOptions
+        {
+            Service = Emu.BaseAddress, ApiKey = Emu.ApiKey, AllowInsecureLoopback = true, Timeout = TimeSpan.FromMilliseconds(700),
+        });
+        var crm = new SampleCrm(impatient);
+        var work = crm.UnitOfWork();
+        var engine = work.Create(crm.Organisations, new Organisation { Name = "Slow Post Ltd", CreatedThroughReference = "slow-post" });
+        work.Create(crm.People, new Person { PersonLastName = "Waiting", Employer = engine });
+        Emu.Control.Inject(new EmulatorFault(EmulatorFaultKind.LateDelivery) { PathContains = "organisations", Method = "PUT", Delay = TimeSpan.FromMilliseconds(1500) });
+
+        var e = await Assert.ThrowsAsync<WorkbooksChangeSetException>(() => work.SubmitAsync(new ChangeSetOptions { VerifyGracePeriod = TimeSpan.Zero }));
+        Assert.Equal([ChangeOutcome.Unknown, ChangeOutcome.NotAttempted], e.Result.Results.Select(r => r.Outcome));
+
+        await Task.Delay(TimeSpan.FromMilliseconds(2000));
+        Assert.Equal(1, await work.SettleAsync(e.Result));
+
+        Assert.Equal(ChangeOutcome.Applied, e.Result.Results[0].Outcome);
+        Assert.True(engine.Id > 0);
+        Assert.Equal("Slow Post Ltd", Emu.DefaultDatabase.Get("crm/organisations", engine.Id)!["name"]);
+    }
+
+    [Fact]
     public async Task ACycleOrALinkToARecordOutsideTheUnitIsRefusedBeforeAnythingIsSent()
     {
         var a = new WorkbooksRecord();

@@ -137,6 +137,40 @@ public sealed class WorkbooksUnitOfWork
         return unit;
     }
 
+    /// <summary>
+    /// Reads back the records of <see cref="ChangeOutcome.Unknown"/> results (after an ambiguous failure, once the
+    /// service has had time to apply them) and settles those it can, type by type (see
+    /// <see cref="WorkbooksChangeSet.SettleAsync"/>). Nothing is sent but reads; records not sent stay not attempted:
+    /// submit a new unit with them.
+    /// </summary>
+    /// <param name="result">The result of this unit's submit, or the one its exception carries.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>How many outcomes were settled.</returns>
+    public async Task<int> SettleAsync(ChangeSetResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return await SettleAsync(result.Results, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="SettleAsync(ChangeSetResult, CancellationToken)"/>
+    public async Task<int> SettleAsync(UnitOfWorkResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return await SettleAsync(result.Results, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> SettleAsync(IReadOnlyList<ChangeResult> results, CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var group in results.Where(r => r.Outcome == ChangeOutcome.Unknown && r.Index < _items.Count)
+                     .GroupBy(r => _items[r.Index].ControllerPath, StringComparer.Ordinal))
+        {
+            var unknown = group.ToArray();
+            settled += await _session.Changes(group.Key).SettleAsync(new ChangeSetResult(unknown, 0), cancellationToken).ConfigureAwait(false);
+        }
+        return settled;
+    }
+
     private ChangeResult NotSent(int index, int failedStep) =>
         new(index, _items[index].Kind, _items[index].Record)
         {
