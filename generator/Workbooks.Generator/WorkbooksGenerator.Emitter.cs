@@ -280,11 +280,12 @@ public sealed partial class WorkbooksGenerator
                 if (settable && navigation.LinkField is { } link)
                 {
                     writer.WriteLine($"/// <summary>{navigation.Doc} Values read through it are null unless the query selected them (<c>SelectFields(p =&gt; p.{navigation.PropertyName}.…)</c>). "
-                        + $"Assigning a record (<see cref=\"{navigation.TargetClassName}\"/>) sets <c>{Naming.EscapeXml(link)}</c> to its id, even before it is created: a <see cref=\"global::Workbooks.Changes.WorkbooksUnitOfWork\"/> creates it first.</summary>");
+                        + $"Assigning a record (<see cref=\"{navigation.TargetClassName}\"/>) sets <c>{Naming.EscapeXml(link)}</c> to its id, even before it is created: a <see cref=\"global::Workbooks.Changes.WorkbooksUnitOfWork\"/> creates it first; assigning null clears the link.</summary>");
+                    writer.WriteLine("[global::System.Diagnostics.CodeAnalysis.AllowNull]");
                     writer.WriteLine($"public {navigation.TargetRelatedClassName} {navigation.PropertyName}");
                     writer.OpenBlock();
                     writer.WriteLine($"get => {read};");
-                    writer.WriteLine($"set => {record}.SetReference({Naming.Literal(link)}, (value ?? throw new global::System.ArgumentNullException(nameof(value))).Target);");
+                    writer.WriteLine($"set {{ if (value is null) {record}.SetNull({Naming.Literal(link)}); else {record}.SetReference({Naming.Literal(link)}, value.Target); }}");
                     writer.CloseBlock();
                     continue;
                 }

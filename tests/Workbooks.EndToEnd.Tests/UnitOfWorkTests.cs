@@ -150,6 +150,9 @@ public sealed class UnitOfWorkTests() : EmulatorClientTests(people: 5, organisat
         var person = new Person { PersonLastName = "Known", Employer = existing };
 
         Assert.Equal(existing.Id, person.EmployerLink);
+        person.Employer = null;                                        // clears the link
+        Assert.Null(person.EmployerLink);
+        person.Employer = existing;
         var batch = Crm.People.Changes();
         batch.Create(person);
         await batch.SubmitAsync();
