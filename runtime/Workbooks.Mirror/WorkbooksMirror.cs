@@ -98,7 +98,7 @@ public sealed partial class WorkbooksMirror
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            throw new WorkbooksMirrorException($"The mirror's database ({_target.Description}) failed: {e.Message} What was committed stays; the next run resumes from there.", e);
+            throw new WorkbooksMirrorException($"The mirror's database ({_target.Description}) failed: {e.Message.TrimEnd('.')}. What was committed stays; the next run resumes from there.", e);
         }
         var summary = new MirrorSummary(summaries, clock.Elapsed);
         LogPass(_logger, summaries.Count, clock.Elapsed.TotalSeconds);

@@ -37,7 +37,7 @@ public sealed class MirrorCommandTests(SchemaEmulatorsFixture emulators) : IClas
     [Theory]
     [InlineData("a password in the target", new[] { "--to", "Host=db;Database=crm;Password=secret" }, "--to must not hold a password")]
     [InlineData("a password under an alias", new[] { "--to", "Server=db;Database=crm;Pwd=secret" }, "--to must not hold a password")]
-    [InlineData("a password in a URL", new[] { "--to", "postgres://crm:secret@db/crm" }, "--to: Give the PostgreSQL password separately")]
+    [InlineData("a password in a URL", new[] { "--to", "postgres://crm:secret@db/crm" }, "not in the URL. Name it with --to-password-env VAR.")]
     [InlineData("an interval of zero", new[] { "--to", "crm.db", "--watch", "0s" }, "above zero")]
     [InlineData("no target", new string[0], "--to TARGET")]
     [InlineData("a bad interval", new[] { "--to", "crm.db", "--watch", "soon" }, "--watch must be an interval such as 30s")]
@@ -74,12 +74,13 @@ public sealed class MirrorCommandTests(SchemaEmulatorsFixture emulators) : IClas
         using var stop = new CancellationTokenSource();
         var run = app.RunAsync(["mirror", "--service", emulators.Sample.BaseAddress.ToString(), "--allow-http-loopback", "--api-key-env", "WB_KEY",
             "--to", Path.Combine(dir.Path, "crm.db"), "--types", "people", "--watch", "100ms"], stop.Token);
-        while (Passes(stdout) < 3 && !run.IsCompleted)
+        while (stdout.ToString().Split('\n').Count(l => l.StartsWith("no changes (", StringComparison.Ordinal)) < 2 && !run.IsCompleted)
             await Task.Delay(50);
         await stop.CancelAsync();
 
         Assert.Equal(0, await run);
-        Assert.True(Passes(stdout) >= 3, stdout.ToString() + stderr);
+        Assert.True(Passes(stdout) >= 1, stdout.ToString() + stderr);
+        Assert.True(stdout.ToString().Split('\n').Count(l => l.StartsWith("no changes (", StringComparison.Ordinal)) >= 2, stdout.ToString()); // later passes: one line
         Assert.Contains("stopped; the next run resumes where this one got to.", stderr.ToString(), StringComparison.Ordinal);
 
         static int Passes(StringWriter output) => output.ToString().Split('\n').Count(l => l.StartsWith("crm_people:", StringComparison.Ordinal));

@@ -37,8 +37,8 @@ public sealed class AotConsumerTests
             var first = emulator.DefaultDatabase.Get("crm/people", emulator.DefaultDatabase.Ids("crm/people")[0])!;
             Assert.Contains($"find: {first["name"]} lock_version {first["lock_version"]}", lines);
             Assert.Contains(lines, l => l.StartsWith("unit of work: True organisation 6 person 21 employer_link 6", StringComparison.Ordinal));
-            Assert.Contains("step 1: crm/organisations, records 0: 1 request, one transaction", lines);
-            Assert.Contains("step 2: crm/people, records 1: 1 request, one transaction", lines);
+            Assert.Contains("step 1: crm/organisations, 1 record (#0): 1 request, one transaction", lines);
+            Assert.Contains("step 2: crm/people, 1 record (#1): 1 request, one transaction", lines);
             Assert.Equal("6", emulator.DefaultDatabase.Get("crm/people", 21)!["employer_link"]);
         }
         finally

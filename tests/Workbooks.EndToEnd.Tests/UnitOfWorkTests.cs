@@ -30,7 +30,7 @@ public sealed class UnitOfWorkTests() : EmulatorClientTests(people: 5, organisat
         Assert.True(engine.Id > 0 && ada.Id > 0 && charles.Id > 0);
         Assert.Equal(engine.Id, ada.EmployerLink);
         Assert.Equal(
-            ["step 1: crm/organisations, records 1: 1 request, one transaction", "step 2: crm/people, records 0, 2: 1 request, one transaction"],
+            ["step 1: crm/organisations, 1 record (#1): 1 request, one transaction", "step 2: crm/people, 2 records (#0, #2): 1 request, one transaction"],
             result.Steps.Select(s => s.ToString()));
         var changes = Emu.Control.Requests.Where(r => r.Method == "PUT" || r.Parameters.Any(p => p.Key == "__method[]")).ToList();
         Assert.Equal(["/crm/organisations.api", "/crm/people.api"], changes.Select(r => r.Path));

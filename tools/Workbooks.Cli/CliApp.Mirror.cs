@@ -31,7 +31,10 @@ public sealed partial class CliApp
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--to: {e.Message}", e);
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            if (message.Contains("password", StringComparison.OrdinalIgnoreCase))
+                message += " Name it with --to-password-env VAR.";
+            throw new UsageException($"--to: {message}", e);
         }
         if (!target.IsPostgreSql && databasePassword is not null)
             throw new UsageException("--to-password-env is for a PostgreSQL target; a SQLite file has no password.");
@@ -85,11 +88,12 @@ public sealed partial class CliApp
             }
             try
             {
+                var passes = 0;
                 await mirror.WatchAsync(watch.Value, summary =>
                 {
                     progress.Clear();
                     if (!quiet)
-                        WriteSummaryAsync(summary).GetAwaiter().GetResult();
+                        WriteSummaryAsync(summary, changedOnly: passes++ > 0).GetAwaiter().GetResult();
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -102,14 +106,25 @@ public sealed partial class CliApp
         }
     }
 
-    private async Task WriteSummaryAsync(MirrorSummary summary)
+    /// <summary>The pass's summary; when watching, after the first pass, only the tables that changed and a total.</summary>
+    private async Task WriteSummaryAsync(MirrorSummary summary, bool changedOnly = false)
     {
         foreach (var table in summary.Tables)
         {
             foreach (var change in table.SchemaChanges)
                 await _err.WriteLineAsync($"schema: {change}").ConfigureAwait(false);
         }
-        await _out.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
+        if (!changedOnly)
+        {
+            await _out.WriteLineAsync(summary.ToString()).ConfigureAwait(false);
+        }
+        else
+        {
+            var changed = summary.Tables.Where(t => t.Loaded + t.Upserted + t.Deleted > 0 || t.SchemaChanges.Count > 0).ToList();
+            foreach (var table in changed)
+                await _out.WriteLineAsync(FormattableString.Invariant($"{table.Table}: {table.Rows} rows ({table.Loaded} loaded, {table.Upserted} upserted, {table.Deleted} deleted)")).ConfigureAwait(false);
+            await _out.WriteLineAsync(FormattableString.Invariant($"{(changed.Count == 0 ? "no changes" : $"{changed.Count} of {summary.Tables.Count} tables changed")} ({DateTimeOffset.Now:HH:mm:ss}, {summary.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
+        }
         await _out.FlushAsync().ConfigureAwait(false);
     }
 

@@ -257,7 +257,7 @@ public sealed class UnitOfWorkResult
 /// transaction (all of its objects applied or none).</param>
 public sealed record UnitOfWorkStep(int Number, string ControllerPath, IReadOnlyList<int> Records, int Requests, bool PerObjectTransactions)
 {
-    /// <summary>"step 2: crm/people, records 1, 2: 1 request, one transaction".</summary>
+    /// <summary>"step 2: crm/people, 2 records (#1, #2): 1 request, one transaction".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"step {Number}: {ControllerPath}, records {string.Join(", ", Records)}: {Requests} request{(Requests == 1 ? "" : "s")}, {(PerObjectTransactions ? "each object its own transaction" : Requests == 1 ? "one transaction" : "each request one transaction")}");
+        $"step {Number}: {ControllerPath}, {Records.Count} record{(Records.Count == 1 ? "" : "s")} ({string.Join(", ", Records.Select(r => "#" + r.ToString(CultureInfo.InvariantCulture)))}): {Requests} request{(Requests == 1 ? "" : "s")}, {(PerObjectTransactions ? "each object its own transaction" : Requests == 1 ? "one transaction" : "each request one transaction")}");
 }
