@@ -177,8 +177,13 @@ public abstract class MirrorContractTests(ITestOutputHelper output) : IAsyncLife
         Emulator.Options.Latency = TimeSpan.FromMilliseconds(40); // the first pass takes a while
         try
         {
-            var first = new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync();
-            await Task.Delay(400);
+            // The first mirror holds the lock from before its first batch until its pass ends: wait for its first
+            // committed batch (it is writing), then try a second one.
+            var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var options = Options(MirrorDeletions.Remove, Both);
+            options.Progress = new Reporter(() => writing.TrySetResult());
+            var first = new WorkbooksMirror(Session, target, options).SyncAsync();
+            await writing.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(first.IsCompleted);
 
             var e = await Assert.ThrowsAsync<WorkbooksMirrorException>(() => new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync());
@@ -192,6 +197,11 @@ public abstract class MirrorContractTests(ITestOutputHelper output) : IAsyncLife
         }
         await new WorkbooksMirror(Session, target, Options(MirrorDeletions.Remove, Both)).SyncAsync(); // free again
         AssertExact(await CompareAsync(Both));
+    }
+
+    private sealed class Reporter(Action onReport) : IProgress<MirrorProgress>
+    {
+        public void Report(MirrorProgress value) => onReport();
     }
 
     internal static string SchemaFile(string name, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
