@@ -124,16 +124,10 @@ internal sealed class MirrorTable
     public IReadOnlyList<string> Fields => Columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
-    /// Whether a field is another record's value shown on this one: a related attribute (<c>employer[name]</c>), or
-    /// <c>employer_name</c>, which the service computes from the employer (it follows a rename of the organisation).
-    /// Such values change without this record's updated_at moving, so a delta sync cannot see them change.
-    /// </summary>
-    public static bool IsRelated(string field) => field.Contains('[', StringComparison.Ordinal) || field == "employer_name";
-
-    /// <summary>
-    /// A read-only <c>…_name</c> field next to the link it names (<c>assigned_to_name</c> beside <c>assigned_to</c>,
-    /// <c>party_name</c> beside <c>party_id</c>): a related record's name shown on this one, which changes with that
-    /// record, not with this one's updated_at.
+    /// A read-only <c>…_name</c> field next to the link it names (<c>employer_name</c> beside <c>employer_link</c>,
+    /// <c>assigned_to_name</c> beside <c>assigned_to</c>, <c>party_name</c> beside <c>party_id</c>): a related record's
+    /// name shown on this one, which changes with that record (a rename), not with this one's updated_at. With the
+    /// related attributes (<c>employer[name]</c>), such values are what a delta sync cannot see change.
     /// </summary>
     public static bool IsDerivedName(string field, bool writable, ISet<string> fields)
     {
@@ -149,7 +143,7 @@ internal sealed class MirrorTable
         var controllerPath = type.GetProperty("controller_path").GetString()!.Trim('/');
         var className = type.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String ? cn.GetString()! : controllerPath;
         var fields = new List<(string Name, string Datatype)>();
-        var derived = new HashSet<string>(StringComparer.Ordinal);
+        var related = new HashSet<string>(StringComparer.Ordinal);
         if (type.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array)
         {
             var names = list.EnumerateArray().Where(f => f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
@@ -163,8 +157,8 @@ internal sealed class MirrorTable
                     fields.Add((name, datatype));
                     var writable = field.TryGetProperty("is_createable", out var c) && c.ValueKind == JsonValueKind.True
                         || field.TryGetProperty("is_updateable", out var u) && u.ValueKind == JsonValueKind.True;
-                    if (IsDerivedName(name, writable, names))
-                        derived.Add(name);
+                    if (name.Contains('[', StringComparison.Ordinal) || IsDerivedName(name, writable, names))
+                        related.Add(name);
                 }
             }
         }
@@ -178,9 +172,9 @@ internal sealed class MirrorTable
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var seenFields = new HashSet<string>(StringComparer.Ordinal);
         // Plain fields first, so that a related attribute never takes a plain field's column name.
-        foreach (var (name, datatype) in fields.OrderBy(f => IsRelated(f.Name) || derived.Contains(f.Name) ? 1 : 0))
+        foreach (var (name, datatype) in fields.OrderBy(f => related.Contains(f.Name) ? 1 : 0))
         {
-            if (!seenFields.Add(name) || (!includeRelated && (IsRelated(name) || derived.Contains(name))))
+            if (!seenFields.Add(name) || (!includeRelated && related.Contains(name)))
                 continue;
             foreach (var (suffix, kind) in Datatypes.ColumnsOf(datatype))
             {
