@@ -8,7 +8,6 @@ using Workbooks.Mirror.Schema;
 using Workbooks.Mirror.Sql;
 using Workbooks.Query;
 using Workbooks.Records;
-using Workbooks.Transport;
 
 namespace Workbooks.Mirror;
 
@@ -182,7 +181,7 @@ public sealed partial class WorkbooksMirror
             // The count (for progress) and the service's clock are asked for at once; both are awaited, so neither
             // fails unobserved.
             var count = query.CountAsync(cancellationToken);
-            var begins = position is null ? LoadBeginsAsync(table.ControllerPath, cancellationToken) : Task.FromResult(DeltaPosition.Start);
+            var begins = position is null ? query.DeltaPositionNowAsync(cancellationToken) : Task.FromResult(DeltaPosition.Start);
             await Task.WhenAll(count, begins).ConfigureAwait(false);
             if (position is null)
             {
@@ -204,15 +203,6 @@ public sealed partial class WorkbooksMirror
         var (upserted, deleted) = await ApplyChangesAsync(store, table, position, cancellationToken).ConfigureAwait(false);
         var rows = await store.CountRowsAsync(table.Name, cancellationToken).ConfigureAwait(false);
         return new MirrorTableSummary(table.Name, table.ControllerPath, loaded, upserted, deleted, rows, changes);
-    }
-
-    /// <summary>The delta position a first load starts: the service's clock (its <c>Date</c> header) less the safety margin.</summary>
-    private async Task<DeltaPosition> LoadBeginsAsync(string controllerPath, CancellationToken cancellationToken)
-    {
-        var request = new WorkbooksRequest(WorkbooksRequestKind.Read, controllerPath + ".api")
-            .Add("_start", "0").Add("_limit", "1").Add("_skip_total_rows", "true").Add("_select_columns[]", "id");
-        using var response = await _session.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return response.ServerDate is { } now ? DeltaPosition.Since(now - DeltaPosition.SafetyMargin) : DeltaPosition.Start;
     }
 
     private WorkbooksQuery<WorkbooksRecord, RecordFields> Query(MirrorTable table) =>

@@ -510,7 +510,7 @@ public class WorkbooksQuery<T, TFields> where T : class
             query = query.Where(WorkbooksFilter.Field("updated_at").GreaterThanOrEqual(since));
         var seen = start.Seen.ToDictionary(v => v.Id, v => v.LockVersion);
         DateTimeOffset? began = null;
-        await foreach (var record in PagesAsync(query, cancellationToken, response => began ??= response.ServerDate - DeltaPosition.SafetyMargin).ConfigureAwait(false))
+        await foreach (var record in PagesAsync(query, cancellationToken, response => began ??= ServiceClock(response)).ConfigureAwait(false))
         {
             var raw = RecordReader.RecordOf(record);
             var at = raw.GetDateTime("updated_at")
@@ -521,6 +521,25 @@ public class WorkbooksQuery<T, TFields> where T : class
                 yield return record;
         }
     }
+
+    /// <summary>
+    /// The position from which a delta sync sees every change made from now on: the service's clock (its <c>Date</c>
+    /// header) less <see cref="DeltaPosition.SafetyMargin"/>, read with one request for one record's key. Take it
+    /// before reading a whole copy (a first load, an export), then read <see cref="ChangesSinceAsync"/> from it: what
+    /// changed while the copy was read comes again, nothing is missed. <see cref="DeltaPosition.Start"/> when the
+    /// service sends no clock.
+    /// </summary>
+    public async Task<DeltaPosition> DeltaPositionNowAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset? clock = null;
+        var probe = new WorkbooksQuery<T, TFields>(this) { Columns = KeyColumns, SkipCount = 0, TakeCount = 1 };
+        await foreach (var _ in PagesAsync(probe, cancellationToken, response => clock ??= ServiceClock(response)).ConfigureAwait(false))
+            break;
+        return clock is { } at ? DeltaPosition.Since(at) : DeltaPosition.Start;
+    }
+
+    /// <summary>The service's clock when it answered, less the safety margin (see <see cref="DeltaPosition.SafetyMargin"/>).</summary>
+    private static DateTimeOffset? ServiceClock(WorkbooksResponse response) => response.ServerDate - DeltaPosition.SafetyMargin;
 
     /// <summary>
     /// The guide's "Queuing" technique: reads the first page of matching records again and again, handing each to

@@ -101,7 +101,7 @@ public sealed class WorkbooksResponse : IDisposable
     internal HttpResponseMessage Message => _message;
 
     /// <summary>The service's clock when it answered (the <c>Date</c> header), to the second; null when not sent.</summary>
-    public DateTimeOffset? ServerDate => _message.Headers.Date;
+    internal DateTimeOffset? ServerDate => _message.Headers.Date;
 
     /// <summary>Releases the connection.</summary>
     public void Dispose()
