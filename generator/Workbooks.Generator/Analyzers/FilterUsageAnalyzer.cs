@@ -154,13 +154,16 @@ public sealed class FilterUsageAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>Carries <c>[GeneratedCode("Workbooks.Generator", …)]</c>, as every type the generator emits does.</summary>
-    private static bool IsGenerated(ITypeSymbol type, KnownTypes types)
+    private static bool IsGenerated(ITypeSymbol type, KnownTypes types) => IsGenerated(type, types.GeneratedCodeAttribute);
+
+    /// <summary>Carries <c>[GeneratedCode("Workbooks.Generator", …)]</c>, as every type the generator emits does (the
+    /// one test of both analyzers).</summary>
+    internal static bool IsGenerated(ITypeSymbol type, INamedTypeSymbol? generatedCodeAttribute)
     {
         foreach (var attribute in type.GetAttributes())
         {
             var attributeClass = attribute.AttributeClass;
-            var isGeneratedCode = types.GeneratedCodeAttribute is { } known
+            var isGeneratedCode = generatedCodeAttribute is { } known
                 ? SymbolEqualityComparer.Default.Equals(attributeClass, known)
                 : attributeClass?.Name == "GeneratedCodeAttribute";
             if (isGeneratedCode

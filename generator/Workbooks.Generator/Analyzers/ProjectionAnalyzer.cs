@@ -22,8 +22,6 @@ namespace Workbooks.Generator.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
 {
-    private const string ToolName = "Workbooks.Generator";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ProjectionNotExact);
 
@@ -267,8 +265,6 @@ public sealed class ProjectionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>A class the Workbooks generator wrote (a record class, a group of related attributes, a related view).</summary>
-        private bool IsGenerated(INamedTypeSymbol type) =>
-            type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, generatedCode)
-                && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == ToolName);
+        private bool IsGenerated(INamedTypeSymbol type) => FilterUsageAnalyzer.IsGenerated(type, generatedCode);
     }
 }
