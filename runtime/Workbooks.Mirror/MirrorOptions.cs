@@ -90,7 +90,11 @@ public sealed record MirrorProgress(string Table, string ControllerPath, MirrorP
 /// <param name="Deleted">Rows deleted (or, with <see cref="MirrorDeletions.Flag"/>, flagged) by changes in this pass.</param>
 /// <param name="Rows">Rows in the table at the end of the pass.</param>
 /// <param name="SchemaChanges">How the table followed the metadata in this pass (created, columns added, retired, retyped).</param>
-public sealed record MirrorTableSummary(string Table, string ControllerPath, long Loaded, long Upserted, long Deleted, long Rows, IReadOnlyList<string> SchemaChanges);
+public sealed record MirrorTableSummary(string Table, string ControllerPath, long Loaded, long Upserted, long Deleted, long Rows, IReadOnlyList<string> SchemaChanges)
+{
+    /// <summary>"crm_people: 1000 rows (0 loaded, 2 upserted, 1 deleted)".</summary>
+    public override string ToString() => FormattableString.Invariant($"{Table}: {Rows} rows ({Loaded} loaded, {Upserted} upserted, {Deleted} deleted)");
+}
 
 /// <summary>What one pass of <see cref="WorkbooksMirror.SyncAsync"/> did.</summary>
 /// <param name="Tables">One entry per mirrored table, in the order they were synced.</param>
@@ -99,7 +103,6 @@ public sealed record MirrorSummary(IReadOnlyList<MirrorTableSummary> Tables, Tim
 {
     /// <summary>One line per table, for a terminal or a log.</summary>
     public override string ToString() =>
-        string.Join(Environment.NewLine, Tables.Select(t =>
-            FormattableString.Invariant($"{t.Table}: {t.Rows} rows ({t.Loaded} loaded, {t.Upserted} upserted, {t.Deleted} deleted)"))
+        string.Join(Environment.NewLine, Tables.Select(t => t.ToString())
             .Append(FormattableString.Invariant($"{Tables.Count} tables in {Elapsed.TotalSeconds:0.0} s")));
 }

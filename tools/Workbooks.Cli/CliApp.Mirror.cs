@@ -122,7 +122,7 @@ public sealed partial class CliApp
         {
             var changed = summary.Tables.Where(t => t.Loaded + t.Upserted + t.Deleted > 0 || t.SchemaChanges.Count > 0).ToList();
             foreach (var table in changed)
-                await _out.WriteLineAsync(FormattableString.Invariant($"{table.Table}: {table.Rows} rows ({table.Loaded} loaded, {table.Upserted} upserted, {table.Deleted} deleted)")).ConfigureAwait(false);
+                await _out.WriteLineAsync(table.ToString()).ConfigureAwait(false);
             await _out.WriteLineAsync(FormattableString.Invariant($"{(changed.Count == 0 ? "no changes" : $"{changed.Count} of {summary.Tables.Count} tables changed")} ({DateTimeOffset.Now:HH:mm:ss}, {summary.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
         }
         await _out.FlushAsync().ConfigureAwait(false);
