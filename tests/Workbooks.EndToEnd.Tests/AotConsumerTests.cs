@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Workbooks.Emulator;
+using Workbooks.Tests.Shared;
 
 namespace Workbooks.EndToEnd.Tests;
 
@@ -11,7 +11,7 @@ namespace Workbooks.EndToEnd.Tests;
 /// </summary>
 public sealed class AotConsumerTests
 {
-    private static string Repository([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
+    private static string Repository() => RepositoryPaths.Root;
 
     [Fact]
     public async Task TheGeneratedClientPublishesNativeAotWithoutWarningsAndRuns()

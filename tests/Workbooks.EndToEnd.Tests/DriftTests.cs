@@ -1,14 +1,13 @@
-using System.Runtime.CompilerServices;
 using Sample.Crm;
 using Workbooks.Emulator;
+using Workbooks.Tests.Shared;
 
 namespace Workbooks.EndToEnd.Tests;
 
 /// <summary>A running application asks whether the live database still matches the snapshot its client was generated from.</summary>
 public sealed class DriftTests
 {
-    private static string Schema(string file, [CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "schema", file));
+    private static string Schema(string file) => RepositoryPaths.Combine("schema", file);
 
     private static async Task<SchemaDriftReport> CheckAgainstAsync(string schemaFile)
     {

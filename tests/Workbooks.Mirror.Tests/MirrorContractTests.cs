@@ -204,8 +204,7 @@ public abstract class MirrorContractTests(ITestOutputHelper output) : IAsyncLife
         public void Report(MirrorProgress value) => onReport();
     }
 
-    internal static string SchemaFile(string name, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "schema", name));
+    internal static string SchemaFile(string name) => Workbooks.Tests.Shared.RepositoryPaths.Combine("schema", name);
 }
 
 public sealed class SqliteMirrorContractTests(ITestOutputHelper output) : MirrorContractTests(output)

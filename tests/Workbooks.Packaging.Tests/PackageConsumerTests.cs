@@ -53,7 +53,7 @@ public sealed class PackageConsumerTests : IDisposable
     [Trait("Category", "Packaging")]
     public async Task PackedGeneratorAndRuntimeWorkInAFreshConsumerProject()
     {
-        var repo = FindRepositoryRoot();
+        var repo = Workbooks.Tests.Shared.RepositoryPaths.Root;
         var version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
         var feed = Directory.CreateDirectory(Path.Combine(_root, "feed")).FullName;
         var consumer = Directory.CreateDirectory(Path.Combine(_root, "consumer")).FullName;
@@ -327,16 +327,6 @@ public sealed class PackageConsumerTests : IDisposable
         using var zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
         using var reader = new StreamReader(zip.GetEntry($"{id}.nuspec")!.Open());
         return reader.ReadToEnd();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Workbooks.Generated.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Workbooks.Generated.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static bool IsUnder(string path, string root)

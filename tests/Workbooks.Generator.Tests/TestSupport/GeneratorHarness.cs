@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Workbooks.Generator;
+using Workbooks.Tests.Shared;
 
 namespace Workbooks.Generator.Tests.TestSupport;
 
@@ -70,11 +71,9 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
-    public static string RepoRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
+    public static string RepoRoot() => RepositoryPaths.Root;
 
-    public static string ProjectDirectory([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, ".."));
+    public static string ProjectDirectory() => RepositoryPaths.Combine("tests", "Workbooks.Generator.Tests");
 
     public static string ReadSchema(string fileName) => File.ReadAllText(Path.Combine(RepoRoot(), "schema", fileName));
 
