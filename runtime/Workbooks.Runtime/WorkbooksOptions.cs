@@ -25,6 +25,7 @@ public sealed class WorkbooksOptions
     private TimeSpan _maxRetryDelay = TimeSpan.FromSeconds(10);
     private int _maxRedirects = 10;
     private int _maxUrlLength = 2000;
+    private int _maxPageSize = 1000;
     private TimeProvider _timeProvider = TimeProvider.System;
     private Uri? _service;
     private string? _apiKey;
@@ -117,6 +118,13 @@ public sealed class WorkbooksOptions
     /// <summary>How many redirects (the service's delaying redirects) one request may follow.</summary>
     public int MaxRedirects { get => _maxRedirects; set => Set(ref _maxRedirects, value); }
 
+    /// <summary>
+    /// The largest page a query without <c>PageSize(n)</c> grows to (1 to 10,000; default 1,000). Such a query asks for
+    /// 100 records first, then for as many as make about 1 MB of response, up to this. Set 100 to keep every page at
+    /// the guide's default size.
+    /// </summary>
+    public int MaxPageSize { get => _maxPageSize; set => Set(ref _maxPageSize, value); }
+
     /// <summary>Send changes as POST with <c>_method=PUT</c> (for proxies that block PUT).</summary>
     public bool UseMethodOverride { get => _useMethodOverride; set => Set(ref _useMethodOverride, value); }
 
@@ -168,6 +176,8 @@ public sealed class WorkbooksOptions
             throw new ArgumentException("WorkbooksOptions.Timeout must be positive.", nameof(Timeout));
         if (MaxRetries < 0 || MaxRedirects < 0)
             throw new ArgumentException("MaxRetries and MaxRedirects cannot be negative.", nameof(MaxRetries));
+        if (MaxPageSize is < 1 or > 10_000)
+            throw new ArgumentException($"WorkbooksOptions.MaxPageSize must be 1 to 10,000, not {MaxPageSize}.", nameof(MaxPageSize));
         if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
             throw new ArgumentException("RetryDelay must be non-negative and at most MaxRetryDelay.", nameof(RetryDelay));
     }

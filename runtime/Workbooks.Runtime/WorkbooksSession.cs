@@ -26,6 +26,9 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
 
     internal WorkbooksPipeline Pipeline { get; }
 
+    /// <summary>The largest page each controller has filled in this session (when a short page ends a stream).</summary>
+    internal Query.HonouredPageSizes PageSizes { get; } = new();
+
     /// <summary>The options the session runs with: a frozen copy taken at connect, so neither later changes to the caller's object nor changes through this property (they throw) reach a live session.</summary>
     public WorkbooksOptions Options => _options;
 

@@ -89,6 +89,9 @@ internal sealed class IndexPage<T> : IAsyncEnumerable<T>
     /// <summary>The number of records read so far.</summary>
     public long RecordCount { get; private set; }
 
+    /// <summary>The bytes of body read so far (decompressed).</summary>
+    public long BytesRead { get; private set; }
+
     /// <summary>Whether the whole body has been read.</summary>
     public bool IsCompleted { get; private set; }
 
@@ -128,6 +131,7 @@ internal sealed class IndexPage<T> : IAsyncEnumerable<T>
                 if (read == 0)
                     throw EndedEarly();
                 _end += read;
+                BytesRead += read;
             }
         }
         finally

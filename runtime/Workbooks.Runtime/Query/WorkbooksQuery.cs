@@ -67,7 +67,7 @@ public class WorkbooksQuery<T, TFields> where T : class
 
     internal int? TakeCount { get; private init; }
 
-    internal int PageSizeValue { get; private init; } = 100;
+    internal int? PageSizeValue { get; private init; }
 
     internal bool IncludesDeleted { get; private init; }
 
@@ -155,7 +155,12 @@ public class WorkbooksQuery<T, TFields> where T : class
     public WorkbooksQuery<T, TFields> Take(int count) =>
         count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "Cannot take a negative number of records.") : new(this) { TakeCount = count };
 
-    /// <summary>Records per request (1 to 10,000; the guide suggests 100, the default).</summary>
+    /// <summary>
+    /// Records per request, fixed (1 to 10,000). Without it a stream asks for 100 records first (the guide's default),
+    /// then for as many as make about 1 MB of response at the size its records have had, up to
+    /// <see cref="WorkbooksOptions.MaxPageSize"/>: fewer round trips for narrow records, smaller pages for wide ones.
+    /// Fix the size for an interactive screen that shows one page at a time.
+    /// </summary>
     public WorkbooksQuery<T, TFields> PageSize(int size) =>
         size is < 1 or > 10_000 ? throw new ArgumentOutOfRangeException(nameof(size), size, "A page holds 1 to 10,000 records.") : new(this) { PageSizeValue = size };
 
@@ -297,19 +302,22 @@ public class WorkbooksQuery<T, TFields> where T : class
     {
         var remaining = query.TakeCount ?? int.MaxValue;
         var sorts = query.EffectiveSorts;
+        var sizing = query.PageSizeValue is { } size ? PageSizing.Fixed(size) : PageSizing.Adaptive(Session.Options.MaxPageSize);
         WorkbooksRecord? last = null;
         var start = query.SkipCount;
         var resumes = 0;
+        var shortPage = 0; // a page shorter than asked that may have been the service's limit, not the end
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<PageRead> Read(int limit)
+        Task<PageRead> Read()
         {
+            var limit = Math.Min(sizing.Next, remaining);
             var keyset = !query.OffsetPaging && last is not null;
             var request = new WorkbooksRequest(WorkbooksRequestKind.Read, ControllerPath)
                 .AddRange(query.BuildParameters(limit, keyset ? Keyset.After(sorts, last!) : null, keyset ? 0 : start, skipTotal: true));
             return ReadPageAsync(request, limit, onPage, stop.Token);
         }
 
-        var next = remaining > 0 ? Read(Math.Min(query.PageSizeValue, remaining)) : null;
+        var next = remaining > 0 ? Read() : null;
         try
         {
             while (next is not null)
@@ -324,8 +332,21 @@ public class WorkbooksQuery<T, TFields> where T : class
                 Telemetry.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
                 remaining -= count;
                 start += count;
-                if (remaining > 0 && (page.Cut is not null || count == page.Limit))
-                    next = Read(Math.Min(query.PageSizeValue, remaining)); // ahead, while the caller takes this page
+                if (page.Cut is null)
+                {
+                    if (shortPage > 0 && count > 0)
+                    {
+                        // The short page before was the service's limit on a page, not the end of the records.
+                        sizing.CapAt(shortPage);
+                        Session.PageSizes.Filled(ControllerPath, shortPage);
+                    }
+                    if (count == page.Limit)
+                        Session.PageSizes.Filled(ControllerPath, count);
+                    shortPage = count < page.Limit && !Session.PageSizes.EndsStream(ControllerPath, page.Limit, count) ? count : 0;
+                    sizing.Observe(count, page.Bytes);
+                }
+                if (remaining > 0 && (page.Cut is not null || count == page.Limit || shortPage > 0))
+                    next = Read(); // ahead, while the caller takes this page
                 foreach (var record in page.Records)
                     yield return record;
             }
@@ -348,7 +369,7 @@ public class WorkbooksQuery<T, TFields> where T : class
     }
 
     /// <summary>One page read to its end (or to where its body was cut, with the cause).</summary>
-    private sealed record PageRead(List<T> Records, int Limit, WorkbooksTransportException? Cut) : IDisposable
+    private sealed record PageRead(List<T> Records, int Limit, long Bytes, WorkbooksTransportException? Cut) : IDisposable
     {
         public void Dispose() => Records.Clear();
     }
@@ -358,16 +379,17 @@ public class WorkbooksQuery<T, TFields> where T : class
         var records = new List<T>(Math.Min(limit, 1024));
         using var response = await Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
         onPage?.Invoke(response);
+        var page = IndexPageReader.Read(response.Content, RecordReader);
         try
         {
-            await foreach (var record in IndexPageReader.Read(response.Content, RecordReader).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var record in page.WithCancellation(cancellationToken).ConfigureAwait(false))
                 records.Add(record);
         }
         catch (WorkbooksTransportException e) when (!e.OutcomeUnknown)
         {
-            return new PageRead(records, limit, e);
+            return new PageRead(records, limit, page.BytesRead, e);
         }
-        return new PageRead(records, limit, null);
+        return new PageRead(records, limit, page.BytesRead, null);
     }
 
     /// <summary>
@@ -407,7 +429,7 @@ public class WorkbooksQuery<T, TFields> where T : class
             cursor.Begin(await SplitAsync(byId, partitions, cancellationToken).ConfigureAwait(false));
         var ranges = cursor.Current.Ranges;
 
-        var channel = System.Threading.Channels.Channel.CreateBounded<(int Range, T? Record)>(new System.Threading.Channels.BoundedChannelOptions(ranges.Count * PageSizeValue)
+        var channel = System.Threading.Channels.Channel.CreateBounded<(int Range, T? Record)>(new System.Threading.Channels.BoundedChannelOptions(ranges.Count * (PageSizeValue ?? PageSizing.FirstPage))
         {
             SingleReader = true,
             FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
@@ -554,7 +576,7 @@ public class WorkbooksQuery<T, TFields> where T : class
         long[]? previous = null;
         while (true)
         {
-            var page = await new WorkbooksQuery<T, TFields>(this) { SkipCount = 0, TakeCount = PageSizeValue }.ToListAsync(cancellationToken).ConfigureAwait(false);
+            var page = await new WorkbooksQuery<T, TFields>(this) { SkipCount = 0, TakeCount = PageSizeValue ?? PageSizing.FirstPage }.ToListAsync(cancellationToken).ConfigureAwait(false);
             if (page.Count == 0)
                 return total;
             var ids = page.Select(r => RecordReader.RecordOf(r).Id).ToArray();
@@ -568,7 +590,7 @@ public class WorkbooksQuery<T, TFields> where T : class
 
     /// <summary>The parameters of the first request, as they go on the wire (no credentials).</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> ToParameters() =>
-        BuildParameters(Math.Min(PageSizeValue, TakeCount ?? int.MaxValue), null, SkipCount, skipTotal: true);
+        BuildParameters(Math.Min(PageSizeValue ?? PageSizing.FirstPage, TakeCount ?? int.MaxValue), null, SkipCount, skipTotal: true);
 
     /// <summary>The first request, form-encoded: exactly what the service receives (apart from credentials and the cache-buster).</summary>
     public override string ToString() => $"{ControllerPath}.api?{FormEncoder.EncodeToString(ToParameters())}";
