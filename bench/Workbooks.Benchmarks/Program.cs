@@ -9,11 +9,14 @@ using Workbooks.Benchmarks;
 
 // dotnet run -c Release --project bench/Workbooks.Benchmarks -- --quick      every suite, short in-process jobs, bars
 // dotnet run -c Release --project bench/Workbooks.Benchmarks -- --memory     suite 5 (whole-process memory)
+// dotnet run -c Release --project bench/Workbooks.Benchmarks -- --profile-path [seconds]   suite 8's read in a loop, for perf
 // dotnet run -c Release --project bench/Workbooks.Benchmarks -- [--quick] [BenchmarkSwitcher args, e.g. --filter *Decode*]
 if (args.Length >= 4 && args[0] == "--memory-run")
     return await MemoryHarness.ChildAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], args[3]);
 if (args.Contains("--memory"))
     return await MemoryHarness.RunAsync();
+if (args.Length >= 1 && args[0] == "--profile-path")
+    return await PathProfile.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20));
 
 var quick = args.Contains("--quick");
 var rest = args.Where(a => a != "--quick").ToArray();
