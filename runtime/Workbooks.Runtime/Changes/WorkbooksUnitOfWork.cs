@@ -178,8 +178,11 @@ public sealed class WorkbooksUnitOfWork
             Messages = [new ChangeMessage("Not sent", string.Create(CultureInfo.InvariantCulture, $"step {failedStep} failed, so the steps after it were not sent"))],
         };
 
-    /// <summary>The records in waves: each wave refers only to records created in the waves before it.</summary>
-    private List<int[]> Order()
+    /// <summary>
+    /// The records in waves: each wave refers only to records created in the waves before it. A depth-first walk with
+    /// its own stack, so that a long chain of records (each referring to the one before) cannot overflow the thread's.
+    /// </summary>
+    internal List<int[]> Order()
     {
         var byRecord = new Dictionary<WorkbooksRecord, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < _items.Count; i++)
@@ -188,32 +191,45 @@ public sealed class WorkbooksUnitOfWork
                 byRecord.TryAdd(_items[i].Record, i);
         }
         var wave = new int[_items.Count];
-        var state = new byte[_items.Count]; // 0 new, 1 visiting, 2 done
-        for (var i = 0; i < _items.Count; i++)
-            Visit(i, []);
-        return [.. Enumerable.Range(0, _items.Count).GroupBy(i => wave[i]).OrderBy(g => g.Key).Select(g => g.ToArray())];
-
-        void Visit(int i, List<int> path)
+        var state = new byte[_items.Count]; // 0 new, 1 on the walk's path, 2 done
+        var path = new List<(int Item, (string Field, WorkbooksRecord Target)[] References, int Next, int Level)>();
+        for (var root = 0; root < _items.Count; root++)
         {
-            if (state[i] == 2)
-                return;
-            if (state[i] == 1)
-                throw new InvalidOperationException($"The records refer to each other in a cycle ({string.Join(" → ", path.Append(i).Select(Describe))}): none of them can be created first. Nothing was sent.");
-            state[i] = 1;
-            path.Add(i);
-            var level = 0;
-            foreach (var (field, target) in _items[i].Record.PendingReferences)
+            if (state[root] != 0)
+                continue;
+            Enter(root);
+            while (path.Count > 0)
             {
+                var (item, references, next, level) = path[^1];
+                if (next == references.Length)
+                {
+                    wave[item] = level;
+                    state[item] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    if (path.Count > 0)
+                        path[^1] = path[^1] with { Level = Math.Max(path[^1].Level, level + 1) };
+                    continue;
+                }
+                path[^1] = path[^1] with { Next = next + 1 };
+                var (field, target) = references[next];
                 if (target.Id > 0)
                     continue; // created since the link was set (by an earlier submit): its id is filled in when sent
                 if (!byRecord.TryGetValue(target, out var j))
-                    throw new InvalidOperationException($"{Describe(i)} refers ('{field}') to a record that is neither created nor created by this unit of work. Nothing was sent.");
-                Visit(j, path);
-                level = Math.Max(level, wave[j] + 1);
+                    throw new InvalidOperationException($"{Describe(item)} refers ('{field}') to a record that is neither created nor created by this unit of work. Nothing was sent.");
+                if (state[j] == 2)
+                    path[^1] = path[^1] with { Level = Math.Max(path[^1].Level, wave[j] + 1) };
+                else if (state[j] == 1)
+                    throw new InvalidOperationException($"The records refer to each other in a cycle ({string.Join(" → ", path.Select(p => p.Item).Append(j).Select(Describe))}): none of them can be created first. Nothing was sent.");
+                else
+                    Enter(j);
             }
-            path.RemoveAt(path.Count - 1);
-            wave[i] = level;
-            state[i] = 2;
+        }
+        return [.. Enumerable.Range(0, _items.Count).GroupBy(i => wave[i]).OrderBy(g => g.Key).Select(g => g.ToArray())];
+
+        void Enter(int i)
+        {
+            state[i] = 1;
+            path.Add((i, _items[i].Record.PendingReferences.Select(r => (r.Key, r.Value)).ToArray(), 0, 0));
         }
     }
 
