@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -73,9 +74,12 @@ public static class WorkbooksServiceCollectionExtensions
 
     private static IHttpClientBuilder AddCore(IServiceCollection services)
     {
-        // Runs after every Configure: the logger factory of the container unless the caller chose one.
+        // Runs after every Configure: the logger and meter factories of the container unless the caller chose them.
         services.AddOptions<WorkbooksOptions>().PostConfigure<IServiceProvider>((options, provider) =>
-            options.LoggerFactory ??= provider.GetService<ILoggerFactory>())
+            {
+                options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+                options.MeterFactory ??= provider.GetService<IMeterFactory>();
+            })
             // Checked when the host starts, not at the first request: a bad value (Timeout "30s") fails the start.
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkbooksOptions>, WorkbooksOptionsValidator>());

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +40,7 @@ public sealed class WorkbooksOptions
     private bool _requestUnambiguousFormats;
     private bool _perObjectTransactions;
     private ILoggerFactory? _loggerFactory;
+    private IMeterFactory? _meterFactory;
     private bool _frozen;
 
     /// <summary>The service root, e.g. <c>https://secure.workbooks.com/</c>.</summary>
@@ -140,6 +142,12 @@ public sealed class WorkbooksOptions
 
     /// <summary>Logging (secrets are always redacted).</summary>
     public ILoggerFactory? LoggerFactory { get => _loggerFactory; set => Set(ref _loggerFactory, value); }
+
+    /// <summary>
+    /// Where the session's meter comes from (a host's <see cref="IMeterFactory"/>; <c>AddWorkbooks</c> passes the
+    /// container's). Null: one static meter shared by the process. Either way it is named <c>Workbooks.Runtime</c>.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get => _meterFactory; set => Set(ref _meterFactory, value); }
 
     /// <summary>The clock used for backoff and cache-busters.</summary>
     public TimeProvider TimeProvider { get => _timeProvider; set => Set(ref _timeProvider, value); }

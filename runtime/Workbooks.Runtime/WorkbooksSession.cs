@@ -20,11 +20,15 @@ public sealed partial class WorkbooksSession : IAsyncDisposable
         _httpClient = httpClient;
         _ownsClient = ownsClient;
         _options = options;
-        var session = new SessionPolicy(options);
-        Pipeline = new WorkbooksPipeline(httpClient, options, session);
+        Metrics = RuntimeMetrics.Create(options.MeterFactory);
+        var session = new SessionPolicy(options, Metrics);
+        Pipeline = new WorkbooksPipeline(httpClient, options, session, Metrics);
     }
 
     internal WorkbooksPipeline Pipeline { get; }
+
+    /// <summary>This session's instruments (see <see cref="WorkbooksOptions.MeterFactory"/>).</summary>
+    internal RuntimeMetrics Metrics { get; }
 
     /// <summary>The largest page each controller has filled in this session (when a short page ends a stream).</summary>
     internal Query.HonouredPageSizes PageSizes { get; } = new();

@@ -34,6 +34,7 @@ public sealed class DependencyInjectionTests(SampleEmulatorFixture fixture) : IC
         Assert.All(all, s => Assert.Same(all[0], s));
         Assert.NotNull(all[0].SessionId);
         Assert.NotNull(all[0].Options.LoggerFactory); // the container's, since none was set
+        Assert.Same(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), all[0].Options.MeterFactory); // the container's too
 
         var people = await all[0].Records("crm/people").SelectFields("name").Take(5).ToListAsync();
         Assert.Equal(5, people.Count);

@@ -171,7 +171,7 @@ public sealed class WorkbooksChangeSet
         await Task.WhenAll(inFlight).ConfigureAwait(false);
         var result = new ChangeSetResult(results, requests);
         foreach (var group in results.GroupBy(r => (r.Kind, r.Outcome)))
-            Telemetry.RecordsWritten.Add(group.Count(), new("workbooks.controller_path", ControllerPath),
+            _session.Metrics.RecordsWritten.Add(group.Count(), new("workbooks.controller_path", ControllerPath),
                 new("workbooks.change.kind", group.Key.Kind.ToString().ToLowerInvariant()), new("workbooks.change.outcome", group.Key.Outcome.ToString().ToLowerInvariant()));
         if (failure is not null || (options.ThrowOnFailure && !result.Success))
             throw ChangeSetException.Create(ControllerPath, result, failure);

@@ -329,7 +329,7 @@ public class WorkbooksQuery<T, TFields> where T : class
                 var count = page.Records.Count;
                 if (count > 0)
                     last = RecordReader.RecordOf(page.Records[^1]);
-                Telemetry.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
+                Session.Metrics.RecordsRead.Add(count, new KeyValuePair<string, object?>("workbooks.controller_path", ControllerPath));
                 remaining -= count;
                 start += count;
                 if (page.Cut is null)

@@ -74,4 +74,45 @@ public sealed class MetricsTests
         var secrets = new[] { emulator.ApiKey, session.SessionId! };
         Assert.All(recorder.Measurements.SelectMany(m => m.Tags), tag => Assert.DoesNotContain(secrets, s => (tag.Value?.ToString() ?? "").Contains(s, StringComparison.Ordinal)));
     }
+
+    private sealed class ScopedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, this);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(m => m.Dispose());
+    }
+
+    [Fact]
+    public async Task ASessionWithAMeterFactoryCountsOnItsOwnMeterAndNotOnTheSharedOne()
+    {
+        await using var emulator = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions { PeopleCount = 30, OrganisationCount = 5, OtherRecordCount = 1 });
+        using var factory = new ScopedMeterFactory();
+        var own = new ConcurrentBag<(string Instrument, long Value)>();
+        var shared = new ConcurrentBag<(string Instrument, long Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Workbooks.Runtime")
+                l.EnableMeasurementEvents(instrument, instrument.Meter.Scope);
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, scope) => (ReferenceEquals(scope, factory) ? own : shared).Add((i.Name, v)));
+        listener.Start();
+
+        await using (var session = await WorkbooksSession.ConnectAsync(new WorkbooksOptions { Service = emulator.BaseAddress, ApiKey = emulator.ApiKey, AllowInsecureLoopback = true, MeterFactory = factory }))
+        {
+            Assert.Same(factory, session.Options.MeterFactory);
+            Assert.Equal(30, (await session.Records("crm/people").ToListAsync()).Count);
+        }
+
+        Assert.Equal(30, own.Where(m => m.Instrument == "workbooks.records.read").Sum(m => m.Value));
+        Assert.True(own.Count(m => m.Instrument == "workbooks.requests") >= 2); // the login and the page
+        Assert.DoesNotContain(shared, m => m.Instrument == "workbooks.records.read" && m.Value == 30);
+    }
 }

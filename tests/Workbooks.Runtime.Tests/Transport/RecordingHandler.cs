@@ -57,10 +57,11 @@ internal sealed class RecordingHandler : HttpMessageHandler
             MaxRetryDelay = TimeSpan.Zero,
         };
         configure?.Invoke(options);
-        var session = new SessionPolicy(options);
+        var metrics = RuntimeMetrics.Create(null);
+        var session = new SessionPolicy(options, metrics);
         session.Establish("session-1", "token-1");
         session.Relogin = relogin;
-        return new WorkbooksPipeline(new HttpClient(this), options, session);
+        return new WorkbooksPipeline(new HttpClient(this), options, session, metrics);
     }
 
     internal sealed record Sent(string Method, Uri Url, string? Cookie, string Body)

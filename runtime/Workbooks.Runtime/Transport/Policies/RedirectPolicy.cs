@@ -7,7 +7,7 @@ namespace Workbooks.Transport.Policies;
 /// Follows the service's redirects (its delaying URL for over-eager clients) by re-sending the same request to the
 /// Location, a bounded number of times. Redirects to another origin are refused so credentials never leave the service.
 /// </summary>
-internal sealed class RedirectPolicy(WorkbooksOptions options) : PipelinePolicy
+internal sealed class RedirectPolicy(WorkbooksOptions options, RuntimeMetrics metrics) : PipelinePolicy
 {
     public override async Task<HttpResponseMessage> SendAsync(PipelineMessage message, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal sealed class RedirectPolicy(WorkbooksOptions options) : PipelinePolicy
             if (hops >= options.MaxRedirects)
                 throw new WorkbooksRateLimitException($"{message.Request} was redirected {hops + 1} times (the service's delaying redirects): gave up after {options.MaxRedirects}.", message.Request.ToString());
             message.Target = target!;
-            Telemetry.DelayingRedirects.Add(1);
+            metrics.DelayingRedirects.Add(1);
             message.Redirected = true;
         }
     }

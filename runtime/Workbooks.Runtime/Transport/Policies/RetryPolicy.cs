@@ -4,7 +4,7 @@ using Workbooks.Transport;
 namespace Workbooks.Transport.Policies;
 
 /// <summary>Retries idempotent requests after transient failures, with exponential backoff and full jitter.</summary>
-internal sealed class RetryPolicy(WorkbooksOptions options) : PipelinePolicy
+internal sealed class RetryPolicy(WorkbooksOptions options, RuntimeMetrics metrics) : PipelinePolicy
 {
     public override async Task<HttpResponseMessage> SendAsync(PipelineMessage message, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal sealed class RetryPolicy(WorkbooksOptions options) : PipelinePolicy
             catch (Exception e) when (more && IsTransient(e, cancellationToken) && (message.Request.IsIdempotent || NeverSent(e)))
             {
                 await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
-                Telemetry.Retries.Add(1, new KeyValuePair<string, object?>("workbooks.request.kind", Telemetry.KindTag(message.Request.Kind)));
+                metrics.Retries.Add(1, new KeyValuePair<string, object?>("workbooks.request.kind", Telemetry.KindTag(message.Request.Kind)));
                 continue;
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
@@ -37,7 +37,7 @@ internal sealed class RetryPolicy(WorkbooksOptions options) : PipelinePolicy
                 var retryAfter = response.Headers.RetryAfter?.Delta;
                 response.Dispose();
                 await DelayAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
-                Telemetry.Retries.Add(1, new KeyValuePair<string, object?>("workbooks.request.kind", Telemetry.KindTag(message.Request.Kind)));
+                metrics.Retries.Add(1, new KeyValuePair<string, object?>("workbooks.request.kind", Telemetry.KindTag(message.Request.Kind)));
                 continue;
             }
             return response;

@@ -9,7 +9,7 @@ namespace Workbooks.Transport.Policies;
 /// or the 302 to the login page the guide describes) it logs in again and replays the request once. Both answers
 /// come before the service processes anything, so replaying — even a change — cannot apply it twice.
 /// </summary>
-internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, IDisposable
+internal sealed class SessionPolicy(WorkbooksOptions options, RuntimeMetrics metrics) : PipelinePolicy, IDisposable
 {
     private readonly SemaphoreSlim _relogin = new(1, 1);
     private volatile string? _sessionId;
@@ -57,7 +57,7 @@ internal sealed class SessionPolicy(WorkbooksOptions options) : PipelinePolicy, 
             {
                 await Relogin(cancellationToken).ConfigureAwait(false);
                 ReloginCount++;
-                Telemetry.Relogins.Add(1);
+                metrics.Relogins.Add(1);
             }
         }
         finally

@@ -7,7 +7,7 @@ using Workbooks.Transport;
 namespace Workbooks.Transport.Policies;
 
 /// <summary>Turns the message into HTTP: verb, URL, form or multipart body, headers; traces through an ActivitySource.</summary>
-internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions options) : PipelinePolicy
+internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions options, RuntimeMetrics metrics) : PipelinePolicy
 {
     public override async Task<HttpResponseMessage> SendAsync(PipelineMessage message, CancellationToken cancellationToken)
     {
@@ -24,8 +24,8 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         {
             var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-            Telemetry.Requests.Add(1, kind, new("http.response.status_code", (int)response.StatusCode));
-            Telemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
+            metrics.Requests.Add(1, kind, new("http.response.status_code", (int)response.StatusCode));
+            metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
             if (response.RequestMessage?.RequestUri is { } answered && answered != request.RequestUri && !Redirects.IsServiceOrigin(answered, options.Service!))
             {
                 // The caller's handler followed a redirect by itself, off the service (the connect-time probe could not
@@ -40,7 +40,7 @@ internal sealed class TransportPolicy(HttpClient httpClient, WorkbooksOptions op
         catch (Exception e)
         {
             deadline.Dispose();
-            Telemetry.Requests.Add(1, kind, new("error.type", e.GetType().Name));
+            metrics.Requests.Add(1, kind, new("error.type", e.GetType().Name));
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }

@@ -13,7 +13,7 @@ internal sealed class WorkbooksPipeline
     private readonly PipelinePolicy _head;
     private readonly WorkbooksOptions _options;
 
-    public WorkbooksPipeline(HttpClient httpClient, WorkbooksOptions options, SessionPolicy session)
+    public WorkbooksPipeline(HttpClient httpClient, WorkbooksOptions options, SessionPolicy session, RuntimeMetrics metrics)
     {
         _options = options;
         Session = session;
@@ -21,11 +21,11 @@ internal sealed class WorkbooksPipeline
         PipelinePolicy[] policies =
         [
             new ClientParametersPolicy(options),
-            new RetryPolicy(options),
-            new RedirectPolicy(options),
+            new RetryPolicy(options, metrics),
+            new RedirectPolicy(options, metrics),
             session,
             new LoggingPolicy(logger),
-            new TransportPolicy(httpClient, options),
+            new TransportPolicy(httpClient, options, metrics),
         ];
         for (var i = 0; i < policies.Length - 1; i++)
             policies[i].Next = policies[i + 1];
