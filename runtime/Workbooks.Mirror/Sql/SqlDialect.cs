@@ -43,14 +43,27 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>An upsert that never moves a row back to an older version, and rewrites the same version only when
     /// <paramref name="sameVersion"/> (a load, which may bring new columns); else a version already applied is left
     /// alone (0 rows affected).</summary>
-    public string UpsertSql(string table, IReadOnlyList<MirrorColumn> columns, bool sameVersion)
+    /// <param name="table">The mirrored table.</param>
+    /// <param name="columns">The columns written.</param>
+    /// <param name="sameVersion">Whether the same version is written again.</param>
+    /// <param name="rows">A query giving the rows (in the order of <paramref name="columns"/>); null: one row of
+    /// parameters <c>@p0</c>, <c>@p1</c>…</param>
+    public string UpsertSql(string table, IReadOnlyList<MirrorColumn> columns, bool sameVersion, string? rows = null)
     {
         var sql = new StringBuilder();
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (");
         sql.AppendJoin(", ", columns.Select(c => Quote(c.Name)));
-        sql.Append(") VALUES (");
-        sql.AppendJoin(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
-        sql.Append(") ON CONFLICT (\"id\") DO UPDATE SET ");
+        if (rows is null)
+        {
+            sql.Append(") VALUES (");
+            sql.AppendJoin(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+            sql.Append(')');
+        }
+        else
+        {
+            sql.Append(") ").Append(rows);
+        }
+        sql.Append(" ON CONFLICT (\"id\") DO UPDATE SET ");
         sql.AppendJoin(", ", columns.Where(c => c.Name != "id").Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}"));
         sql.Append(" WHERE ").Append(Quote(table)).Append(".\"lock_version\" IS NULL OR ").Append(Quote(table)).Append(sameVersion ? ".\"lock_version\" <= excluded.\"lock_version\"" : ".\"lock_version\" < excluded.\"lock_version\"");
         // A deletion applies even if the service did not move the lock_version for it (flagged deletions).
@@ -179,6 +192,20 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
         ColumnKind.Time => "time",
         ColumnKind.TextList => "text[]",
         _ => "text",
+    };
+
+    /// <summary>The PostgreSQL type of a column kind, as <see cref="SqlType"/> declares it (for binary <c>COPY</c>).</summary>
+    public static NpgsqlTypes.NpgsqlDbType DbTypeOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => NpgsqlTypes.NpgsqlDbType.Bigint,
+        ColumnKind.Float => NpgsqlTypes.NpgsqlDbType.Double,
+        ColumnKind.Decimal or ColumnKind.CurrencyAmount => NpgsqlTypes.NpgsqlDbType.Numeric,
+        ColumnKind.Boolean => NpgsqlTypes.NpgsqlDbType.Boolean,
+        ColumnKind.Date => NpgsqlTypes.NpgsqlDbType.Date,
+        ColumnKind.DateTime => NpgsqlTypes.NpgsqlDbType.TimestampTz,
+        ColumnKind.Time => NpgsqlTypes.NpgsqlDbType.Time,
+        ColumnKind.TextList => NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text,
+        _ => NpgsqlTypes.NpgsqlDbType.Text,
     };
 
     public override object ToParameter(ColumnKind kind, object value) => value switch
