@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workbooks.Emulator.Extras;
 using Workbooks.Emulator.Query;
 using Workbooks.Emulator.Schema;
 
@@ -54,6 +55,8 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
 
     private readonly Random _random = new(options.Seed ^ database.Info.Id * 7919);
     private readonly Dictionary<int, List<(long Id, string Value)>> _picklistEntries = [];
+    /// <summary>The records seeded from a fixed catalogue (queues, reports, data views) and the values they must keep.</summary>
+    private readonly List<(RecordStore Store, long Id, Dictionary<string, object?> Values)> _catalogued = [];
     /// <summary>Seeded dates spread up to the emulator's now (creates and updates over the last three years; due dates
     /// around it), so that "created in the last 30 days" finds records on a fresh emulator, as in a live database.</summary>
     private readonly DateTime _epoch = EmulatorDatabase.TruncateToSecond(options.TimeProvider.GetUtcNow().UtcDateTime);
@@ -67,11 +70,25 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
             var store = database.Store(type.ControllerPath);
             if (store.Count > 0)
                 continue; // picklists were seeded with their fixed ids
-            var count = CountFor(type);
+            var catalogue = Catalogue(type);
+            var count = catalogue?.Count ?? CountFor(type);
             for (var i = 0; i < count; i++)
-                store.Add(MakeRecord(type, i, store.PeekNextId()));
+            {
+                var id = store.PeekNextId();
+                var values = MakeRecord(type, i, id);
+                if (catalogue is not null)
+                {
+                    Apply(type, values, catalogue[i]);
+                    _catalogued.Add((store, id, catalogue[i]));
+                }
+                store.Add(values);
+            }
         }
         LinkForeignKeys();
+        // A catalogued record keeps what the catalogue says (a data view's report), whatever the linking drew.
+        foreach (var (store, id, values) in _catalogued)
+            Apply(store.Type, store.Find(id)!.Values, values);
+        MakeCoherent();
         // What the service does when a record is created is done for the seeded records too (a campaign's membership
         // statuses, a project's task-status picklist…), once they are linked; it draws no random numbers, so the rest
         // of the seeded data is what it was.
@@ -278,6 +295,83 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
                     && record[fk] is long orgId && database.StoreOfClass(employer.ClassNames[0])?.Find(orgId) is { } org)
                     record.Values[en.Ordinal] = org["name"];
             }
+        }
+    }
+
+    /// <summary>
+    /// The records a type is seeded with when they are configuration rather than volume: the same fixed set whatever
+    /// the record counts (null for other types). Each entry holds the values the record keeps; the rest is seeded as usual.
+    /// </summary>
+    private List<Dictionary<string, object?>>? Catalogue(RecordTypeDef type) => type.ControllerPath switch
+    {
+        // my_queues at login names person queue 3 and activity queue 4: the first user's own queues.
+        "activity/activity_queues" => Queues(["Sales", "Support"]),
+        "crm/person_queues" => Queues(["Marketing"]),
+        "crm/case_queues" => Queues(["Support", "Escalations"]),
+        "reporting/reports" => ReportCatalog.Reports.Select(r => new Dictionary<string, object?>
+        {
+            ["name"] = r.Name, ["report_category"] = r.Category, ["description"] = r.Description,
+        }).ToList(),
+        "reporting/data_views" => ReportCatalog.Views.Select(v => new Dictionary<string, object?>
+        {
+            ["name"] = v.Name, ["report_id"] = v.ReportId, ["sort_by"] = v.SortColumn ?? "",
+            ["description"] = $"{v.Columns.Length} columns of {v.ControllerPath}", ["last_run_at"] = Past(),
+        }).ToList(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A queue type's queues: the "Unassigned" queue (queue type <c>Unassigned</c>, the one the cases example looks up;
+    /// notes §3.7 and §3.8), the shared queues of teams, then each user's own queue, named after the user as the
+    /// guide's task example shows (<c>queue[name]</c> <c>System Test</c>). The schema describes queue records as
+    /// "users and shared queues"; <c>User</c> and <c>Shared</c> as queue types are the emulator's names for those two.
+    /// </summary>
+    private List<Dictionary<string, object?>> Queues(string[] shared)
+    {
+        var queues = new List<Dictionary<string, object?>>
+        {
+            new() { ["name"] = "Unassigned", ["queue_type"] = "Unassigned", ["is_default"] = true, ["description"] = "Work nobody has taken yet" },
+        };
+        queues.AddRange(shared.Select(name => new Dictionary<string, object?>
+        {
+            ["name"] = name, ["queue_type"] = "Shared", ["is_default"] = false, ["description"] = $"Shared by the {name} team",
+        }));
+        queues.AddRange(options.Users.Select(u => u.PersonName).Distinct(StringComparer.Ordinal).Select(name => new Dictionary<string, object?>
+        {
+            ["name"] = name, ["queue_type"] = "User", ["is_default"] = false, ["description"] = $"{name}'s own queue",
+        }));
+        return queues;
+    }
+
+    /// <summary>Sets the given values on a record's fields, where the type has the field and the value fits its kind.</summary>
+    private static void Apply(RecordTypeDef type, object?[] values, Dictionary<string, object?> set)
+    {
+        foreach (var (name, value) in set)
+        {
+            if (type.Field(name) is not { } field) continue;
+            var fits = (field.Kind, value) switch
+            {
+                (_, null) => true,
+                (ValueKind.Text, string) or (ValueKind.Integer, long) or (ValueKind.Boolean, bool) or (ValueKind.DateTime, DateTime)
+                    or (ValueKind.Date, DateOnly) or (ValueKind.Decimal, decimal) => true,
+                _ => false,
+            };
+            if (fits)
+                values[field.Ordinal] = value;
+        }
+    }
+
+    /// <summary>Once records are linked, a record's queue name is its queue's.</summary>
+    private void MakeCoherent()
+    {
+        foreach (var type in database.Schema.Types)
+        {
+            if (type.Field("assigned_to_name") is not { Kind: ValueKind.Text } name
+                || !type.Associations.TryGetValue("queue", out var queue) || queue.ForeignKeyName is not { } key
+                || database.StoreOfClass(queue.ClassNames[0]) is not { } queues)
+                continue;
+            foreach (var record in database.Store(type.ControllerPath).Rows)
+                record.Values[name.Ordinal] = record[key] is long q ? queues.Find(q)?["name"] : null;
         }
     }
 
