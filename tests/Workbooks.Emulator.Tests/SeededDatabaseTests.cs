@@ -27,6 +27,28 @@ public sealed class SeededDatabaseTests(SharedEmulator shared) : IClassFixture<S
 
     private static string Text(JsonElement row, string field) => row.GetProperty(field).GetString() ?? "";
 
+    // ---------- users ----------
+
+    [Fact]
+    public async Task EachUserWhoCanLogInIsAUserRecordAtTheIdRecordsCarryAndNamesTheirCreator()
+    {
+        var users = await RowsAsync("admin/users.api");
+        foreach (var login in Emu.Options.Users)
+        {
+            var user = Assert.Single(users, u => u.GetProperty("id").GetInt64() == login.UserId);
+            Assert.Equal(login.PersonName, Text(user, "person_name"));
+            Assert.Equal(login.Username, Text(user, "login_name"));
+        }
+        Assert.Equal("System", Text(Assert.Single(users, u => u.GetProperty("id").GetInt64() == 1), "person_name"));
+        Assert.DoesNotContain(users, u => Text(u, "person_name").Length == 0);
+
+        // Seeded records created by a user who can log in read back naming that user.
+        var admin = Emu.Options.Users.Single(u => u.UserId == 2);
+        var people = await RowsAsync("crm/people.api", [("_select_columns[]", "created_by"), ("_select_columns[]", "created_by_user[person_name]"), .. Where("created_by", "eq", "2")]);
+        Assert.NotEmpty(people);
+        Assert.All(people, p => Assert.Equal(admin.PersonName, Text(p, "created_by_user[person_name]")));
+    }
+
     // ---------- queues ----------
 
     [Theory]

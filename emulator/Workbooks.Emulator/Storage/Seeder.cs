@@ -379,6 +379,7 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
         "activity/activity_queues" => Queues(["Sales", "Support"]),
         "crm/person_queues" => Queues(["Marketing"]),
         "crm/case_queues" => Queues(["Support", "Escalations"]),
+        "admin/users" => Users(),
         "reporting/reports" => ReportCatalog.Reports.Select(r => new Dictionary<string, object?>
         {
             ["name"] = r.Name, ["report_category"] = r.Category, ["description"] = r.Description,
@@ -412,6 +413,31 @@ internal sealed class Seeder(EmulatorDatabase database, WorkbooksEmulatorOptions
             ["name"] = name, ["queue_type"] = "User", ["is_default"] = false, ["description"] = $"{name}'s own queue",
         }));
         return queues;
+    }
+
+    /// <summary>
+    /// The users of the database: each user who can log in (<see cref="WorkbooksEmulatorOptions.Users"/>) at the id the
+    /// login reports and records carry in <c>created_by</c>/<c>updated_by</c>, so that <c>created_by_user[person_name]</c>
+    /// names them; the ids between and around them are colleagues who do not log in to the API, and user 1 is the
+    /// service's own (imports and processes run as it).
+    /// </summary>
+    private List<Dictionary<string, object?>> Users()
+    {
+        string[] colleagues = ["Sam Sales", "Priya Patel", "Tom Okafor", "Grace Hopper"];
+        var count = Math.Max(options.Users.Count == 0 ? 0 : options.Users.Max(u => u.UserId), 1 + colleagues.Length);
+        var users = new List<Dictionary<string, object?>>();
+        var next = 0;
+        for (var id = 1; id <= count; id++)
+        {
+            var login = options.Users.FirstOrDefault(u => u.UserId == id);
+            var name = id == 1 ? "System" : login?.PersonName ?? colleagues[next++ % colleagues.Length];
+            var loginName = login?.Username ?? (id == 1 ? "system@sample.example" : name.Split(' ')[0].ToLowerInvariant() + "@sample.example");
+            users.Add(new Dictionary<string, object?>
+            {
+                ["name"] = name, ["person_name"] = name, ["login_name"] = loginName, ["email"] = loginName, ["is_enabled"] = true,
+            });
+        }
+        return users;
     }
 
     /// <summary>Sets the given values on a record's fields, where the type has the field and the value fits its kind.</summary>
