@@ -21,7 +21,11 @@ public sealed class WorkbooksEmulatorOptions
     /// <summary>How many organisations to seed in each database (1,000 by default, up to 1,000,000).</summary>
     public int OrganisationCount { get; set; } = 1000;
 
-    /// <summary>How many records to seed for every other record type.</summary>
+    /// <summary>
+    /// How many records to seed for every other record type. Configuration is seeded as a fixed set whatever this says:
+    /// picklists and their entries, queues (each with its "Unassigned" queue), reports and data views, and the users
+    /// (those of <see cref="Users"/> at their ids).
+    /// </summary>
     public int OtherRecordCount { get; set; } = 25;
 
     /// <summary>The logical databases the service hosts. Defaults to two: 3 "Sample Database" and 6 "Sample Sandbox".</summary>
