@@ -228,6 +228,30 @@ public sealed class VendorRecordTypeTests : IClassFixture<VendorEmulatorFixture>
     }
 
     [Fact]
+    public async Task AnAccountingYearInsertedIntoTheDatabaseGetsItsPeriodsToo()
+    {
+        var id = _emu.DefaultDatabase.Insert("accounting/accounting_years", new Dictionary<string, string?> { ["name"] = "FY inserted", ["year_style"] = "quarters" });
+
+        var year = await ReadOneAsync("accounting/accounting_years", id, "from_date", "thru_date", "year_style");
+        Assert.Equal("Quarters", year.GetProperty("year_style").GetString());
+        var periods = await ReadAsync("accounting/accounting_periods", "accounting_year_id", S(id), "from_date", "thru_date", "sub_period");
+        Assert.Equal(4, periods.Length);
+        AssertContiguous(periods, Date(year, "from_date"), Date(year, "thru_date"));
+    }
+
+    [Theory]
+    [InlineData("accounting/accounting_years")]
+    [InlineData("accounting/accounting_periods")]
+    public async Task TheMetadataSaysOnlyTheNameOfAnAccountingYearOrPeriodIsUpdateable(string path)
+    {
+        var type = Assert.Single((await _wire.GetAsync(path + "/metadata.api")).Data);
+
+        var updateable = type.GetProperty("fields").EnumerateArray().Where(f => f.GetProperty("is_updateable").GetBoolean()).Select(f => f.GetProperty("name").GetString()!).ToArray();
+
+        Assert.Equal(["name"], updateable);
+    }
+
+    [Fact]
     public async Task SeededAccountingYearsFollowEachOtherAndHaveTheirPeriods()
     {
         var years = (await _wire.GetAsync("accounting/accounting_years.api", [.. Page(0, 100), .. Where(("created_through", "eq", "Seed")), .. Select("id", "from_date", "thru_date", "year_style"), ("_sort", "from_date"), ("_dir", "ASC")])).Data;

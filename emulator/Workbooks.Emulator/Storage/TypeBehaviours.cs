@@ -10,7 +10,10 @@ namespace Workbooks.Emulator.Storage;
 /// What the service derives from other fields and what it does when a record is created, in one place, so that
 /// derived fields follow their sources on every change made through the API or <see cref="EmulatorDatabase"/>, and
 /// records created with another (a campaign's membership statuses…) exist however that other was created. The
-/// seeder writes the same values the same way (see <see cref="AfterSeed"/>).
+/// seeder writes the same values the same way (see <see cref="AfterSeed"/>). The registries below, keyed by controller
+/// path, say per record type what happens on create (<c>OnCreate</c>), on seeding (<c>OnSeed</c>), which updates and
+/// deletes the service refuses (<c>Refusals</c>), what follows an update (<c>OnUpdate</c>) and what the service does in
+/// the background (<c>InBackground</c>); the behaviours of the vendor's record types are in TypeBehaviours.Vendor.cs.
 /// </summary>
 internal static partial class TypeBehaviours
 {
