@@ -394,6 +394,7 @@ internal sealed class WorkbooksService
             await extras.PdfAsync(context, route, call, style).ConfigureAwait(false);
             return;
         }
+        if (route == SalesTaxResolveHandler.Route) { await SalesTaxResolveHandler.HandleAsync(context, call, style, schema).ConfigureAwait(false); return; }
         if (!schema.ByControllerPath.TryGetValue(route, out var type))
             throw new RequestRejectedException(404, $"No such resource: /{route}.{extension}");
         if (extension is not ("api" or "json"))

@@ -37,6 +37,7 @@ internal static class ChangeHandler
         public string? FileKey;
         public readonly Dictionary<string, List<string>> Errors = new(StringComparer.Ordinal);
         public bool Stale;
+        public string? Refusal;
         public void Error(string field, string message)
         {
             if (!Errors.TryGetValue(field, out var list)) Errors[field] = list = [];
@@ -133,6 +134,8 @@ internal static class ChangeHandler
                             item.Stale = true;
                             item.Error("lock_version", StaleMessage);
                         }
+                        if ((item.Refusal = TypeBehaviours.Refusal(record, item.Action == Action.Delete)) is { } refusal)
+                            item.Error("base", refusal);
                     }
                 }
                 if (item.Action == Action.Delete)
@@ -287,11 +290,11 @@ internal static class ChangeHandler
                     WriteErrors(w, items[i].Errors, asArrays: false);
                 }
                 w.WriteEndObject();
-                if (items.Any(it => it.Stale))
+                if (items.Any(it => it.Stale || it.Refusal is not null))
                 {
                     w.WriteStartArray("failures");
-                    foreach (var item in items.Where(it => it.Stale))
-                        w.WriteStringValue(StaleMessage);
+                    foreach (var item in items.Where(it => it.Stale || it.Refusal is not null))
+                        w.WriteStringValue(item.Refusal ?? StaleMessage);
                     w.WriteEndArray();
                 }
             }
@@ -349,7 +352,7 @@ internal static class ChangeHandler
                     ["id"] = new ChangedValue(ValueKind.Integer, record.Id),
                     ["lock_version"] = new ChangedValue(ValueKind.Integer, (long)record.LockVersion),
                 };
-                foreach (var (k, v) in changed) result[k] = v;
+                foreach (var (k, v) in changed) result[k] = v with { Value = record[k] }; // as saved (an update's behaviours may change what it wrote)
                 result["updated_at"] = new ChangedValue(ValueKind.DateTime, record["updated_at"]);
                 result["updated_by"] = new ChangedValue(ValueKind.Integer, record["updated_by"]);
                 return result;

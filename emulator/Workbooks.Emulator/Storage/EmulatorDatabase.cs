@@ -52,11 +52,16 @@ public sealed class EmulatorDatabase
     /// The store of a record type the caller looked up in a schema, provided that the database still follows that
     /// schema. Call it under the gate, before anything else touches the database: when the schema changed since the
     /// type was looked up it throws <see cref="Query.SchemaChangedException"/> and nothing has been read or changed.
+    /// This is where a request meets the records, so what the service did to them in the background since they were
+    /// last looked at is done here first (<see cref="Storage.TypeBehaviours.BeforeAccess"/>).
     /// </summary>
-    internal Storage.RecordStore Store(RecordTypeDef type) =>
-        _state.Stores.TryGetValue(type.ControllerPath, out var store) && ReferenceEquals(store.Type, type)
-            ? store
-            : throw new Query.SchemaChangedException(type.HumanNamePlural);
+    internal Storage.RecordStore Store(RecordTypeDef type)
+    {
+        if (!_state.Stores.TryGetValue(type.ControllerPath, out var store) || !ReferenceEquals(store.Type, type))
+            throw new Query.SchemaChangedException(type.HumanNamePlural);
+        Storage.TypeBehaviours.BeforeAccess(this, store);
+        return store;
+    }
 
     internal Storage.RecordStore? TryStore(string controllerPath) => _state.Stores.GetValueOrDefault(controllerPath);
     internal Storage.RecordStore? StoreOfClass(string className)
@@ -124,7 +129,9 @@ public sealed class EmulatorDatabase
     {
         lock (Gate)
         {
-            var record = Store(controllerPath).Find(id);
+            var store = Store(controllerPath);
+            Storage.TypeBehaviours.BeforeAccess(this, store);
+            var record = store.Find(id);
             if (record is null)
                 return null;
             var now = Time.GetUtcNow().UtcDateTime;
@@ -159,14 +166,17 @@ public sealed class EmulatorDatabase
         return record;
     }
 
-    /// <summary>Updates a record as another user would (bumping its lock_version). Returns false when it does not exist.</summary>
+    /// <summary>
+    /// Updates a record as another user would (bumping its lock_version). Returns false when it does not exist, or
+    /// when the service refuses to change it (an exchange rate).
+    /// </summary>
     public bool Update(string controllerPath, long id, IReadOnlyDictionary<string, string?> values)
     {
         lock (Gate)
         {
             var store = Store(controllerPath);
             var record = store.Find(id);
-            if (record is null || record.IsDeleted)
+            if (record is null || record.IsDeleted || Storage.TypeBehaviours.Refusal(record, delete: false) is not null)
                 return false;
             var previousRefcode = record["refcode"] as string;
             Assign(record.Values, values, record.Type);
@@ -177,13 +187,16 @@ public sealed class EmulatorDatabase
         }
     }
 
-    /// <summary>Soft-deletes a record as another user would. Returns false when it does not exist or is already deleted.</summary>
+    /// <summary>
+    /// Soft-deletes a record as another user would. Returns false when it does not exist or is already deleted, or
+    /// when the service refuses to delete it (an exchange rate, a scheduled import job).
+    /// </summary>
     public bool Delete(string controllerPath, long id)
     {
         lock (Gate)
         {
             var record = Store(controllerPath).Find(id);
-            if (record is null || record.IsDeleted)
+            if (record is null || record.IsDeleted || Storage.TypeBehaviours.Refusal(record, delete: true) is not null)
                 return false;
             record.IsDeleted = true;
             Touch(record);
@@ -191,12 +204,18 @@ public sealed class EmulatorDatabase
         }
     }
 
+    /// <summary>
+    /// A stored record was saved (an update or a delete: change requests, <see cref="Update"/>, <see cref="Delete"/>,
+    /// and the service's own background work): its lock_version moves, updated_at/by are stamped, and what the service
+    /// does after an update of its type runs (<see cref="Storage.TypeBehaviours.AfterUpdate"/>). The caller holds the gate.
+    /// </summary>
     internal void Touch(Storage.Record record, int userId = 3)
     {
         record.LockVersion++;
         var type = record.Type;
         record.Values[type.FieldsByName["updated_at"].Ordinal] = TruncateToSecond(Time.GetUtcNow().UtcDateTime);
         record.Values[type.FieldsByName["updated_by"].Ordinal] = (long)userId;
+        Storage.TypeBehaviours.AfterUpdate(this, record);
     }
 
     internal static DateTime TruncateToSecond(DateTime value) =>

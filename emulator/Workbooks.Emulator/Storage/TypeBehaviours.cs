@@ -10,9 +10,12 @@ namespace Workbooks.Emulator.Storage;
 /// What the service derives from other fields and what it does when a record is created, in one place, so that
 /// derived fields follow their sources on every change made through the API or <see cref="EmulatorDatabase"/>, and
 /// records created with another (a campaign's membership statuses…) exist however that other was created. The
-/// seeder writes the same values the same way (see <see cref="AfterSeed"/>).
+/// seeder writes the same values the same way (see <see cref="AfterSeed"/>). The registries below, keyed by controller
+/// path, say per record type what happens on create (<c>OnCreate</c>), on seeding (<c>OnSeed</c>), which updates and
+/// deletes the service refuses (<c>Refusals</c>), what follows an update (<c>OnUpdate</c>) and what the service does in
+/// the background (<c>InBackground</c>); the behaviours of the vendor's record types are in TypeBehaviours.Vendor.cs.
 /// </summary>
-internal static class TypeBehaviours
+internal static partial class TypeBehaviours
 {
     /// <summary>
     /// What the service does when a record of a type is created, by controller path: one entry per record type.
@@ -25,6 +28,59 @@ internal static class TypeBehaviours
         ["project/projects"] = new(ProjectTaskStatusesPicklist, ["task_statuses_picklist_id"]),
         ["admin/custom_fields"] = new(CustomFieldColumn, ["status", "name", "value_column_name"]),
         ["admin/custom_record_types"] = new(CustomRecordTypeClassName, ["resource_type"]),
+        ["accounting/accounting_years"] = new(AccountingYearPeriods, ["from_date", "thru_date", "own_organisation_id"]),
+        ["email/integrated_mailshots"] = new(MailshotMailingList, ["mailing_list_id"]),
+        ["import/imp_jobs"] = new(ImportJobDescriptor, ["descriptor", "imp_profile[imp_type]"]),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Seeded records of a type made coherent, by controller path, where dropping the derived fields and running
+    /// <see cref="CreateBehaviour.AfterCreate"/> (the default of <see cref="AfterSeed"/>) is not enough: the seeder
+    /// made every field up at random (an accounting year's dates, an e-mail's status). Runs in id order, once the
+    /// seeded records are linked.
+    /// </summary>
+    private static readonly FrozenDictionary<string, Action<EmulatorDatabase, Record>> OnSeed = new Dictionary<string, Action<EmulatorDatabase, Record>>(StringComparer.Ordinal)
+    {
+        ["accounting/accounting_years"] = SeedAccountingYear,
+        ["accounting/exchange_rates"] = SeedExchangeRate,
+        ["accounting/sales_tax_rulesets"] = SeedSalesTaxRuleset,
+        ["email/emails"] = SeedEmail,
+        ["email/integrated_mailshots"] = SeedMailshot,
+        ["import/imp_jobs"] = SeedImportJob,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Changes the service refuses, by controller path: given the stored record and whether the change is a delete,
+    /// the message of the failure (null: allowed). <see cref="Changes.ChangeHandler"/> reports it as the object's
+    /// failure (under <c>errors</c> and in <c>failures</c>) and changes nothing; <see cref="EmulatorDatabase.Update"/>
+    /// and <see cref="EmulatorDatabase.Delete"/> refuse it too.
+    /// </summary>
+    private static readonly FrozenDictionary<string, Func<Record, bool, string?>> Refusals = new Dictionary<string, Func<Record, bool, string?>>(StringComparer.Ordinal)
+    {
+        ["accounting/exchange_rates"] = ExchangeRateRefusal,
+        ["import/imp_jobs"] = ImportJobRefusal,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What the service does after a stored record was saved by an update (not a create, not a delete), by controller
+    /// path: runs from <see cref="EmulatorDatabase.Touch"/>, where every update ends, so the change request's answer
+    /// reports the result (an import job scheduled with <c>API_QUEUED</c> reads <c>QUEUED</c>).
+    /// </summary>
+    private static readonly FrozenDictionary<string, Action<EmulatorDatabase, Record>> OnUpdate = new Dictionary<string, Action<EmulatorDatabase, Record>>(StringComparer.Ordinal)
+    {
+        ["import/imp_jobs"] = ImportJobScheduled,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What the service does in the background, by controller path, done when the records are next looked at
+    /// (<see cref="EmulatorDatabase.Store(RecordTypeDef)"/>, under the gate, before the request reads or changes
+    /// anything): an e-mail to SEND is delivered, a scheduled import job moves on as time passes. A client only sees
+    /// the service through requests, so this is what it would see of work done asynchronously.
+    /// </summary>
+    private static readonly FrozenDictionary<string, Action<EmulatorDatabase, RecordStore>> InBackground = new Dictionary<string, Action<EmulatorDatabase, RecordStore>>(StringComparer.Ordinal)
+    {
+        ["email/emails"] = DeliverEmails,
+        ["import/imp_jobs"] = RunImportJobs,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <param name="AfterCreate">Fills in what the service derives on the new record and creates the records that
@@ -71,8 +127,26 @@ internal static class TypeBehaviours
             behaviour.AfterCreate(database, record);
     }
 
-    /// <summary>Whether creating a record of <paramref name="type"/> does anything more than storing it.</summary>
-    public static bool HasCreateBehaviour(RecordTypeDef type) => OnCreate.ContainsKey(type.ControllerPath);
+    /// <summary>Whether creating (or seeding) a record of <paramref name="type"/> does anything more than storing it.</summary>
+    public static bool HasCreateBehaviour(RecordTypeDef type) => OnCreate.ContainsKey(type.ControllerPath) || OnSeed.ContainsKey(type.ControllerPath);
+
+    /// <summary>Why the service refuses to update (or delete) <paramref name="record"/>; null when it does not.</summary>
+    public static string? Refusal(Record record, bool delete) =>
+        Refusals.TryGetValue(record.Type.ControllerPath, out var refusal) ? refusal(record, delete) : null;
+
+    /// <summary>Runs what the service does once <paramref name="record"/> was saved by an update (called by <see cref="EmulatorDatabase.Touch"/>).</summary>
+    public static void AfterUpdate(EmulatorDatabase database, Record record)
+    {
+        if (!record.IsDeleted && OnUpdate.TryGetValue(record.Type.ControllerPath, out var behaviour))
+            behaviour(database, record);
+    }
+
+    /// <summary>Catches up with what the service did in the background to the records of <paramref name="store"/> (the caller holds the gate).</summary>
+    public static void BeforeAccess(EmulatorDatabase database, RecordStore store)
+    {
+        if (InBackground.TryGetValue(store.Type.ControllerPath, out var behaviour))
+            behaviour(database, store);
+    }
 
     /// <summary>
     /// A seeded record as if it had been created through the service: the seeder made a value up for every field,
@@ -81,6 +155,11 @@ internal static class TypeBehaviours
     /// </summary>
     public static void AfterSeed(EmulatorDatabase database, Record record)
     {
+        if (OnSeed.TryGetValue(record.Type.ControllerPath, out var seed))
+        {
+            seed(database, record);
+            return;
+        }
         if (!OnCreate.TryGetValue(record.Type.ControllerPath, out var behaviour))
             return;
         foreach (var name in behaviour.DerivedFields)
@@ -199,6 +278,8 @@ internal static class TypeBehaviours
         null => true,
         string => field.Kind == ValueKind.Text,
         long => field.Kind == ValueKind.Integer,
+        DateOnly => field.Kind == ValueKind.Date,
+        decimal => field.Kind == ValueKind.Decimal,
         bool => field.Kind == ValueKind.Boolean,
         _ => false,
     };

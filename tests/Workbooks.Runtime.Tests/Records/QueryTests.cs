@@ -24,8 +24,10 @@ public sealed class QueryTests(QueryEmulator fixture) : SharedEmulatorTests<Quer
             .PageSize(7);
         var ids = (await query.ToListAsync()).Select(r => r.Id).ToArray();
 
+        // employer[name] is blank when the employer was deleted (the delta-sync test deletes an organisation).
+        var liveOrganisations = Emu.DefaultDatabase.Ids("crm/organisations").Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
         var expected = AllPeople().Where(p => (p["person_last_name"] ?? "").StartsWith('G')
-                && ((p["main_location[email]"] ?? "").StartsWith('a') || p["employer_link"] is not null))
+                && ((p["main_location[email]"] ?? "").StartsWith('a') || (p["employer_link"] is { } employer && liveOrganisations.Contains(employer))))
             .Select(p => long.Parse(p["id"]!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.NotEmpty(expected);
         Assert.Equal(expected, ids);
