@@ -168,27 +168,14 @@ internal sealed class WorkbooksService
             style.Gzip = request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
             await RouteAsync(context, path, method, parameters, style).ConfigureAwait(false);
         }
-        catch (RequestRejectedException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, e.Status, style, e.Message, errors: e.Parameter is null ? null : new Dictionary<string, string> { [e.Parameter] = e.Message })).ConfigureAwait(false);
-        }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, 400, style, "The request could not be read: " + e.Message)).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, 400, style, "The request body could not be read: " + e.Message)).ConfigureAwait(false);
-        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
         }
         catch (Exception e)
         {
-            // A defect in the emulator itself: answer like the service does, with an exception reference.
-            var reference = "EMU-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
-            await WriteSafeAsync(context, () => WriteServerErrorAsync(context, 500, style, reference, e.GetType().Name + ": " + e.Message)).ConfigureAwait(false);
+            // Rejected requests, unreadable ones, and defects of the emulator itself (answered with an exception reference).
+            await FailureWriter.WriteUnlessStartedAsync(context, style, Failure.From(e)).ConfigureAwait(false);
         }
         finally
         {
@@ -196,23 +183,6 @@ internal sealed class WorkbooksService
             if (!context.Response.HasStarted) RecordOnce();
         }
     }
-
-    private static async Task WriteSafeAsync(HttpContext context, Func<Task> write)
-    {
-        if (!context.Response.HasStarted)
-            await write().ConfigureAwait(false);
-    }
-
-    private static Task WriteServerErrorAsync(HttpContext context, int status, ResponseStyle style, string reference, string detail) =>
-        ResponseWriter.WriteJsonAsync(context, status, style, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", false);
-            w.WriteString("flash", "An error has occurred. Please quote the exception reference to Workbooks Support.");
-            w.WriteString("exception_reference", reference);
-            w.WriteString("exception_detail", detail);
-            w.WriteEndObject();
-        });
 
     private async Task RouteAsync(HttpContext context, string path, string method, RequestParameters p, ResponseStyle style)
     {
@@ -244,7 +214,7 @@ internal sealed class WorkbooksService
         switch (fault?.Kind)
         {
             case EmulatorFaultKind.ServerError:
-                await WriteServerErrorAsync(context, fault.StatusCode, style, "EMU-FAULT-" + fault.StatusCode.ToString(CultureInfo.InvariantCulture), "Injected fault").ConfigureAwait(false);
+                await FailureWriter.WriteAsync(context, style, Failure.InjectedServerError(fault.StatusCode)).ConfigureAwait(false);
                 return;
             case EmulatorFaultKind.DelayingRedirect:
                 await RedirectToDelayAsync(context, fault.Delay, style).ConfigureAwait(false);
@@ -273,15 +243,7 @@ internal sealed class WorkbooksService
                 await ResponseWriter.RedirectAsync(context, "/login", style).ConfigureAwait(false);
                 return;
             case AuthResult.Failed failed:
-                await ResponseWriter.WriteJsonAsync(context, failed.Status, style, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteBoolean("success", false);
-                    w.WriteString("failure_reason", failed.Reason);
-                    w.WriteString("failure_message", failed.Message);
-                    w.WriteString("flash", failed.Message);
-                    w.WriteEndObject();
-                }).ConfigureAwait(false);
+                await FailureWriter.WriteAsync(context, style, Failure.Refused(failed.Status, failed.Reason, failed.Message)).ConfigureAwait(false);
                 return;
         }
         var ok = (AuthResult.Ok)auth;
@@ -407,14 +369,10 @@ internal sealed class WorkbooksService
                 var token = call.Parameters.Get("_authenticity_token");
                 if (token != session.AuthenticityToken)
                 {
-                    await ResponseWriter.WriteJsonAsync(context, 403, style, w =>
+                    await FailureWriter.WriteAsync(context, style, new Failure(403, "Changes require the session's _authenticity_token.")
                     {
-                        w.WriteStartObject();
-                        w.WriteBoolean("success", false);
-                        w.WriteString("failure_reason", "invalid_authenticity_token");
-                        w.WriteString("failure_message", token is null ? "Changes require the session's _authenticity_token." : "The _authenticity_token does not belong to this session.");
-                        w.WriteString("flash", "Changes require the session's _authenticity_token.");
-                        w.WriteEndObject();
+                        Reason = "invalid_authenticity_token",
+                        Message = token is null ? "Changes require the session's _authenticity_token." : "The _authenticity_token does not belong to this session.",
                     }).ConfigureAwait(false);
                     return;
                 }
