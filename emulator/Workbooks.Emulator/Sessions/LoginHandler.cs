@@ -232,7 +232,7 @@ internal sealed class LoginHandler(WorkbooksService service)
         w.WriteEndArray();
     }
 
-    private static string? FirstWord(string userAgent)
+    internal static string? FirstWord(string userAgent)
     {
         var word = userAgent.Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return string.IsNullOrEmpty(word) ? null : word;
