@@ -140,15 +140,10 @@ internal sealed class Router(WorkbooksService service, Authenticator authenticat
             await FailureWriter.WriteAsync(context, style, refused).ConfigureAwait(false);
             return;
         }
-        var p = call.Parameters;
-        var changeContext = new ChangeContext(call.User,
-            call.Session?.ApplicationName ?? p.GetOptional("_application_name") ?? p.GetOptional("application_name") ?? LoginHandler.FirstWord(context.Request.Headers.UserAgent.ToString()),
-            (p.Get("_per_object_transactions") is { } pot ? WireValues.ParseBoolean(pot) : call.Session?.PerObjectTransactions) ?? false,
-            (p.Get("_strict_attribute_checking") is { } sac ? WireValues.ParseBoolean(sac) : call.Session?.StrictAttributeChecking) ?? false,
-            call.Formats, service.Now);
-        // The body is rendered into a buffer before anything is sent, so a rejected request still answers 406 cleanly.
-        await ResponseWriter.WriteJsonAsync(context, 200, style,
-            w => ChangeHandler.Write(w, type, p, call.Database, changeContext, service.Options.MaxObjectsPerRequest)).ConfigureAwait(false);
+        var changeContext = ChangeContext.For(call, context.Request.Headers.UserAgent.ToString(), service.Now);
+        // Carried out before anything is written, so a rejected request still answers 406 cleanly.
+        var answer = ChangeHandler.Handle(type, call.Parameters, call.Database, changeContext, service.Options.MaxObjectsPerRequest);
+        await ResponseWriter.WriteJsonAsync(context, 200, style, answer.Write).ConfigureAwait(false);
     }
 
     private static void RequireRead(CallContext call)
