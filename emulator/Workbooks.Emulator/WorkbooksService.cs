@@ -104,11 +104,12 @@ internal sealed class WorkbooksService
 
     public async Task HandleAsync(HttpContext context)
     {
-        await _faults.DelayForLatencyAsync(context).ConfigureAwait(false);
         var request = new IncomingRequest(context, Options.BandwidthBytesPerSecond);
         var recorder = RequestRecorder.Start(request, Control);
         try
         {
+            // Inside: a client that gives up while the request is on its way is handled (and recorded) like any other.
+            await _faults.DelayForLatencyAsync(context).ConfigureAwait(false);
             await request.ReadAsync().ConfigureAwait(false);
             await ServeAsync(context, request).ConfigureAwait(false);
         }
