@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workbooks.Emulator.Engagement;
+using Workbooks.Emulator.Schema;
 
 namespace Workbooks.Emulator;
 
@@ -92,7 +93,7 @@ public sealed class WorkbooksEmulator : IAsyncDisposable
     public void ChangeSchemaFromFile(string schemaPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(schemaPath);
-        ChangeSchema(File.ReadAllText(WorkbooksService.Locate(schemaPath)));
+        ChangeSchema(File.ReadAllText(SchemaSource.Locate(schemaPath)));
     }
 
     /// <summary>Starts an emulator on 127.0.0.1 (port 0 unless <see cref="WorkbooksEmulatorOptions.Port"/> is set).</summary>

@@ -1,41 +1,44 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Workbooks.Emulator.Changes;
 using Workbooks.Emulator.Extras;
+using Workbooks.Emulator.Faults;
 using Workbooks.Emulator.Http;
 using Workbooks.Emulator.Query;
+using Workbooks.Emulator.Routing;
 using Workbooks.Emulator.Schema;
 using Workbooks.Emulator.Sessions;
 using Workbooks.Emulator.Storage;
 
 namespace Workbooks.Emulator;
 
-/// <summary>What a request is allowed to do, once authenticated.</summary>
-internal sealed record CallContext(EmulatorUser User, EmulatorDatabase Database, Session? Session, OutputFormats Formats, RequestParameters Parameters, string Method);
-
 /// <summary>
-/// The emulated Workbooks CRM service: routing, authentication, rate limiting and fault injection in front of the
-/// record endpoints of whatever schema snapshot it serves.
+/// The emulated Workbooks CRM service: the schema it serves and its databases, and the request pipeline composed of
+/// the network and injected faults (<see cref="FaultInjector"/>), authentication (<see cref="Authenticator"/>), rate
+/// limits (<see cref="RateLimiter"/>) and routing (<see cref="Router"/>), every failure answered by
+/// <see cref="FailureWriter"/>.
 /// </summary>
 internal sealed class WorkbooksService
 {
     private readonly ConcurrentDictionary<int, Lazy<EmulatorDatabase>> _databases = new();
-    private readonly ConcurrentDictionary<string, (long Window, int Count)> _rates = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string Location, TimeSpan Delay)> _delayTickets = new(StringComparer.Ordinal);
-    private readonly LoginHandler _login;
     private readonly Lock _schemaChange = new();
     private volatile EmulatorSchema _schema;
+    private readonly FaultInjector _faults;
+    private readonly Authenticator _authentication;
+    private readonly RateLimiter _rateLimiter;
+    private readonly Router _router;
 
     public WorkbooksService(WorkbooksEmulatorOptions options)
     {
         Options = options;
-        _schema = EmulatorSchema.Parse(LoadSchemaText(options));
+        _schema = EmulatorSchema.Parse(SchemaSource.Load(options));
         Control = new EmulatorControl();
         Sessions = new SessionManager(options, Control);
-        _login = new LoginHandler(this);
+        var delays = new DelayingRedirects();
+        _faults = new FaultInjector(options, Control, delays);
+        _authentication = new Authenticator(this);
+        _rateLimiter = new RateLimiter(options, delays);
+        _router = new Router(this, _authentication, delays, new ChurnSimulator(Control));
     }
 
     public WorkbooksEmulatorOptions Options { get; }
@@ -92,93 +95,23 @@ internal sealed class WorkbooksService
         }
     }
 
-    private void Migrate(EmulatorDatabase database)
+    /// <summary>Brings a database up to the schema served now.</summary>
+    public void Migrate(EmulatorDatabase database)
     {
         lock (database.Gate)
             database.MigrateTo(Schema);
     }
 
-    private static string LoadSchemaText(WorkbooksEmulatorOptions options)
-    {
-        if (options.SchemaJson is { } json)
-            return json;
-        var path = options.SchemaPath is { } given ? Locate(given) : FindSampleSchema()
-            ?? throw new FileNotFoundException("No schema given: set SchemaPath or SchemaJson (schema/sample.types.json was not found above the working directory).");
-        return File.ReadAllText(path);
-    }
-
-    /// <summary>A relative schema path is looked up from the working directory and then from each of its parents.</summary>
-    internal static string Locate(string path)
-    {
-        if (Path.IsPathRooted(path) || File.Exists(path))
-            return path;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()).Parent; dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, path);
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        throw new FileNotFoundException($"The schema snapshot '{path}' was not found (looked in {Directory.GetCurrentDirectory()} and its parents).", path);
-    }
-
-    /// <summary>schema/sample.types.json in the repository, found from the working directory or the assembly location.</summary>
-    internal static string? FindSampleSchema()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "schema", "sample.types.json");
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-        }
-        return null;
-    }
-
     public async Task HandleAsync(HttpContext context)
     {
-        if (Options.Latency > TimeSpan.Zero)
-            await Task.Delay(Options.Latency, context.RequestAborted).ConfigureAwait(false);
-        var request = context.Request;
-        var path = request.Path.Value ?? "/";
-        var style = new ResponseStyle { BandwidthBytesPerSecond = Options.BandwidthBytesPerSecond };
-        var method = request.Method.ToUpperInvariant();
-        RequestParameters? parameters = null;
-        var recorded = 0;
-        void RecordOnce()
-        {
-            if (Interlocked.Exchange(ref recorded, 1) != 0) return;
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in new[] { "User-Agent", "Cookie", "Accept-Encoding", "Content-Type" })
-                if (request.Headers.TryGetValue(name, out var v)) headers[name] = v.ToString();
-            Control.Record(new RecordedRequest(method, path, parameters?.ToPairs() ?? [], context.Response.StatusCode, headers));
-        }
-        // Recorded as the response starts, before the client can see it, so a test that reads
-        // Control.Requests right after its call returns always finds the request.
-        context.Response.OnStarting(() => { RecordOnce(); return Task.CompletedTask; });
+        var request = new IncomingRequest(context, Options.BandwidthBytesPerSecond);
+        var recorder = RequestRecorder.Start(request, Control);
         try
         {
-            parameters = await RequestParameters.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
-            if (parameters.Get("_method") is { Length: > 0 } overridden)
-                method = overridden.Trim().ToUpperInvariant();
-            style.JsonpCallback = parameters.Get("callback") ?? parameters.Get("jsonp");
-            style.Pretty = parameters.Get("json") == "pretty";
-            style.AsciiOnly = parameters.Get("json_utf8_encoding") == "u4";
-            style.Gzip = request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
-            await RouteAsync(context, path, method, parameters, style).ConfigureAwait(false);
-        }
-        catch (RequestRejectedException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, e.Status, style, e.Message, errors: e.Parameter is null ? null : new Dictionary<string, string> { [e.Parameter] = e.Message })).ConfigureAwait(false);
-        }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, 400, style, "The request could not be read: " + e.Message)).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            await WriteSafeAsync(context, () => ResponseWriter.WriteErrorAsync(context, 400, style, "The request body could not be read: " + e.Message)).ConfigureAwait(false);
+            // Inside: a client that gives up while the request is on its way is handled (and recorded) like any other.
+            await _faults.DelayForLatencyAsync(context).ConfigureAwait(false);
+            await request.ReadAsync().ConfigureAwait(false);
+            await ServeAsync(context, request).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -186,400 +119,32 @@ internal sealed class WorkbooksService
         }
         catch (Exception e)
         {
-            // A defect in the emulator itself: answer like the service does, with an exception reference.
-            var reference = "EMU-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
-            await WriteSafeAsync(context, () => WriteServerErrorAsync(context, 500, style, reference, e.GetType().Name + ": " + e.Message)).ConfigureAwait(false);
+            // Rejected requests, unreadable ones, and defects of the emulator itself (answered with an exception reference).
+            await FailureWriter.WriteUnlessStartedAsync(context, request.Style, Failure.From(e)).ConfigureAwait(false);
         }
         finally
         {
-            // A request whose response never started (the client went away) is still recorded.
-            if (!context.Response.HasStarted) RecordOnce();
+            recorder.Finish();
         }
     }
 
-    private static async Task WriteSafeAsync(HttpContext context, Func<Task> write)
+    /// <summary>The pipeline: open routes, faults before processing, authentication, rate limit, faults after processing, routing.</summary>
+    private async Task ServeAsync(HttpContext context, IncomingRequest request)
     {
-        if (!context.Response.HasStarted)
-            await write().ConfigureAwait(false);
+        if (await _router.TryServeWithoutSessionAsync(context, request).ConfigureAwait(false))
+            return;
+        if (await _faults.TryAnswerBeforeProcessingAsync(context, request).ConfigureAwait(false))
+            return;
+        if (await _authentication.AuthenticateAsync(context, request).ConfigureAwait(false) is not { } caller)
+            return;
+        if (!await _rateLimiter.AdmitAsync(context, caller.RateKey, request.Style).ConfigureAwait(false))
+            return;
+        var call = _authentication.CallFor(caller, request);
+        _faults.SpoilAfterProcessing(request);
+        await _router.DispatchAsync(context, request, call).ConfigureAwait(false);
     }
 
-    private static Task WriteServerErrorAsync(HttpContext context, int status, ResponseStyle style, string reference, string detail) =>
-        ResponseWriter.WriteJsonAsync(context, status, style, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", false);
-            w.WriteString("flash", "An error has occurred. Please quote the exception reference to Workbooks Support.");
-            w.WriteString("exception_reference", reference);
-            w.WriteString("exception_detail", detail);
-            w.WriteEndObject();
-        });
-
-    private async Task RouteAsync(HttpContext context, string path, string method, RequestParameters p, ResponseStyle style)
-    {
-        var (route, extension) = SplitExtension(path.TrimStart('/'));
-
-        if (route.StartsWith("_delay/", StringComparison.Ordinal))
-        {
-            await DelayAsync(context, route["_delay/".Length..], style).ConfigureAwait(false);
-            return;
-        }
-        if (route == "login")
-        {
-            if (method is not ("POST" or "PUT"))
-                throw new RequestRejectedException(405, "login.api accepts POST.");
-            await _login.HandleAsync(context, p, style).ConfigureAwait(false);
-            return;
-        }
-        if (route == "logout")
-        {
-            if (context.Request.Cookies.TryGetValue("Workbooks-Session", out var sessionId))
-                Sessions.End(sessionId);
-            await ResponseWriter.RedirectAsync(context, "/", style).ConfigureAwait(false);
-            return;
-        }
-
-        // Faults that stop a request before it is processed.
-        var fault = Control.TakeFault(method, path, k => k is EmulatorFaultKind.ServerError or EmulatorFaultKind.DelayingRedirect
-            or EmulatorFaultKind.DropConnection or EmulatorFaultKind.ExpireSession or EmulatorFaultKind.LateDelivery or EmulatorFaultKind.Redirect);
-        switch (fault?.Kind)
-        {
-            case EmulatorFaultKind.ServerError:
-                await WriteServerErrorAsync(context, fault.StatusCode, style, "EMU-FAULT-" + fault.StatusCode.ToString(CultureInfo.InvariantCulture), "Injected fault").ConfigureAwait(false);
-                return;
-            case EmulatorFaultKind.DelayingRedirect:
-                await RedirectToDelayAsync(context, fault.Delay, style).ConfigureAwait(false);
-                return;
-            case EmulatorFaultKind.DropConnection:
-                context.Abort();
-                return;
-            case EmulatorFaultKind.Redirect:
-                await ResponseWriter.RedirectAsync(context, fault.Location ?? "/", style).ConfigureAwait(false);
-                return;
-            case EmulatorFaultKind.ExpireSession:
-                if (context.Request.Cookies.TryGetValue("Workbooks-Session", out var expiring))
-                    Control.ExpireSession(expiring);
-                break;
-            case EmulatorFaultKind.LateDelivery:
-                // The request is on its way for longer than the client waits: it is processed whether or not anyone
-                // is still listening (deliberately not cancelled by RequestAborted).
-                await Task.Delay(fault.Delay, CancellationToken.None).ConfigureAwait(false);
-                break;
-        }
-
-        var auth = Authenticate(context, p);
-        switch (auth)
-        {
-            case AuthResult.InvalidSession:
-                await ResponseWriter.RedirectAsync(context, "/login", style).ConfigureAwait(false);
-                return;
-            case AuthResult.Failed failed:
-                await ResponseWriter.WriteJsonAsync(context, failed.Status, style, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteBoolean("success", false);
-                    w.WriteString("failure_reason", failed.Reason);
-                    w.WriteString("failure_message", failed.Message);
-                    w.WriteString("flash", failed.Message);
-                    w.WriteEndObject();
-                }).ConfigureAwait(false);
-                return;
-        }
-        var ok = (AuthResult.Ok)auth;
-        if (ok.Session is { } session)
-        {
-            style.SessionCookie = session.Id;
-            style.Pretty |= session.Pretty;
-            style.Gzip |= session.Gzip;
-            style.AsciiOnly |= session.AsciiOnly;
-        }
-        if (Options.RateLimit is { } limit && !TryConsumeRate(ok.RateKey, limit))
-        {
-            await RedirectToDelayAsync(context, limit.Delay, style).ConfigureAwait(false);
-            return;
-        }
-
-        var formats = ok.Session?.Formats ?? OutputFormats.Default;
-        formats = new OutputFormats(
-            p.Get("_json_output_date_format") ?? formats.DateFormat,
-            p.Get("_json_output_time_format") ?? formats.TimeFormat,
-            p.Get("_json_output_datetime_format") ?? formats.DateTimeFormat);
-        var call = new CallContext(ok.User, GetDatabase(ok.DatabaseId), ok.Session, formats, p, method);
-
-        // Faults that let the request be processed and then spoil the answer.
-        var late = Control.TakeFault(method, path, k => k is EmulatorFaultKind.Slow or EmulatorFaultKind.TruncateResponse or EmulatorFaultKind.DropConnectionAfterProcessing
-            or EmulatorFaultKind.ServerErrorAfterProcessing or EmulatorFaultKind.StallBody or EmulatorFaultKind.CorruptGzip or EmulatorFaultKind.MalformedJson
-            or EmulatorFaultKind.ReplaceBody);
-        switch (late?.Kind)
-        {
-            case EmulatorFaultKind.Slow: style.SlowBy = late.Delay; break;
-            case EmulatorFaultKind.TruncateResponse: style.Truncate = true; break;
-            case EmulatorFaultKind.DropConnectionAfterProcessing: style.DropAfterProcessing = true; break;
-            case EmulatorFaultKind.ServerErrorAfterProcessing: style.ErrorAfterProcessing = late.StatusCode; break;
-            case EmulatorFaultKind.StallBody: style.StallFor = late.Delay; break;
-            case EmulatorFaultKind.CorruptGzip: style.CorruptGzip = true; break;
-            case EmulatorFaultKind.MalformedJson: style.MalformedJson = true; break;
-            case EmulatorFaultKind.ReplaceBody: style.Replacement = late; break;
-        }
-
-        await DispatchAsync(context, route, extension, call, style).ConfigureAwait(false);
-    }
-
-    private async Task DispatchAsync(HttpContext context, string route, string extension, CallContext call, ResponseStyle style)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var schema = Schema;
-            // A change may have swapped the schema and not reached this database yet: the request waits for it.
-            if (!ReferenceEquals(call.Database.Schema, schema))
-                Migrate(call.Database);
-            try
-            {
-                await DispatchAsync(context, route, extension, call, style, schema).ConfigureAwait(false);
-                return;
-            }
-            catch (SchemaChangedException) when (attempt < 3 && !context.Response.HasStarted)
-            {
-                // The schema changed after the request chose its record type and before it reached the records:
-                // nothing was read or changed, so it is served again, whole, with the new schema (the database is
-                // brought up to it first, as the change would have done a moment later).
-                Migrate(call.Database);
-            }
-        }
-    }
-
-    /// <summary>Serves a request with one schema: every record type it uses is looked up in <paramref name="schema"/>.</summary>
-    private async Task DispatchAsync(HttpContext context, string route, string extension, CallContext call, ResponseStyle style, EmulatorSchema schema)
-    {
-        var extras = new ExtrasHandler(this, schema);
-        if (route == "metadata/types")
-        {
-            RequireRead(call);
-            await extras.MetadataAsync(context, call, style).ConfigureAwait(false);
-            return;
-        }
-        if (route.EndsWith("/metadata", StringComparison.Ordinal) && schema.ByControllerPath.TryGetValue(route[..^"/metadata".Length], out var described))
-        {
-            // <controller>/metadata.api: the one record type's metadata, as metadata/types.api gives it.
-            RequireRead(call);
-            await extras.MetadataAsync(context, call, style, described).ConfigureAwait(false);
-            return;
-        }
-        if (route.StartsWith("data_view/", StringComparison.Ordinal))
-        {
-            RequireRead(call);
-            await extras.DataViewAsync(context, route["data_view/".Length..], extension, call, style).ConfigureAwait(false);
-            return;
-        }
-        if (route.StartsWith("picklist_data/", StringComparison.Ordinal))
-        {
-            RequireRead(call);
-            await extras.PicklistDataAsync(context, route["picklist_data/".Length..], call, style).ConfigureAwait(false);
-            return;
-        }
-        if (route.StartsWith("upload_files/", StringComparison.Ordinal) && route.EndsWith("/download", StringComparison.Ordinal))
-        {
-            RequireRead(call);
-            await extras.DownloadAsync(context, route["upload_files/".Length..^"/download".Length], call, style).ConfigureAwait(false);
-            return;
-        }
-        if (route == "searchables" && call.Parameters.Get("search") is { } search)
-        {
-            RequireRead(call);
-            await extras.SearchAsync(context, search, call, style).ConfigureAwait(false);
-            return;
-        }
-        if (extension == "pdf")
-        {
-            RequireRead(call);
-            await extras.PdfAsync(context, route, call, style).ConfigureAwait(false);
-            return;
-        }
-        if (route == SalesTaxResolveHandler.Route) { await SalesTaxResolveHandler.HandleAsync(context, call, style, schema).ConfigureAwait(false); return; }
-        if (!schema.ByControllerPath.TryGetValue(route, out var type))
-            throw new RequestRejectedException(404, $"No such resource: /{route}.{extension}");
-        if (extension is not ("api" or "json"))
-            throw new RequestRejectedException(406, $"The .{extension} format is not available for {type.HumanNamePlural}.");
-
-        var isChange = call.Method == "PUT" || (call.Method == "POST" && call.Parameters.GetArray("__method").Count > 0);
-        if (isChange)
-        {
-            if (call.Session is { } session)
-            {
-                var token = call.Parameters.Get("_authenticity_token");
-                if (token != session.AuthenticityToken)
-                {
-                    await ResponseWriter.WriteJsonAsync(context, 403, style, w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteBoolean("success", false);
-                        w.WriteString("failure_reason", "invalid_authenticity_token");
-                        w.WriteString("failure_message", token is null ? "Changes require the session's _authenticity_token." : "The _authenticity_token does not belong to this session.");
-                        w.WriteString("flash", "Changes require the session's _authenticity_token.");
-                        w.WriteEndObject();
-                    }).ConfigureAwait(false);
-                    return;
-                }
-            }
-            var p = call.Parameters;
-            var changeContext = new ChangeContext(call.User,
-                call.Session?.ApplicationName ?? p.GetOptional("_application_name") ?? p.GetOptional("application_name") ?? FirstWord(context.Request.Headers.UserAgent.ToString()),
-                (p.Get("_per_object_transactions") is { } pot ? WireValues.ParseBoolean(pot) : call.Session?.PerObjectTransactions) ?? false,
-                (p.Get("_strict_attribute_checking") is { } sac ? WireValues.ParseBoolean(sac) : call.Session?.StrictAttributeChecking) ?? false,
-                call.Formats, Now);
-            // The body is rendered into a buffer before anything is sent, so a rejected request still answers 406 cleanly.
-            await ResponseWriter.WriteJsonAsync(context, 200, style,
-                w => ChangeHandler.Write(w, type, p, call.Database, changeContext, Options.MaxObjectsPerRequest)).ConfigureAwait(false);
-            return;
-        }
-        if (call.Method is "GET" or "POST")
-        {
-            var page = IndexQuery.Run(type, call.Parameters, call.Database, Options, Now);
-            ApplyChurn(type, call.Database);
-            var now = Now;
-            await ResponseWriter.WriteJsonAsync(context, 200, style, w => WriteIndex(w, page, call.Formats, now)).ConfigureAwait(false);
-            return;
-        }
-        if (call.Method == "DELETE")
-            throw new RequestRejectedException(405, "Delete records with a PUT request carrying __method[]=DELETE.");
-        throw new RequestRejectedException(501, $"The HTTP method {call.Method} is not implemented.");
-    }
-
-    internal static void WriteIndex(Utf8JsonWriter w, IndexPage page, OutputFormats formats, DateTime now)
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("data");
-        foreach (var row in page.Rows)
-        {
-            w.WriteStartObject();
-            for (var i = 0; i < page.Columns.Count; i++)
-            {
-                w.WritePropertyName(page.Columns[i].Name);
-                ValueText.Write(w, page.Columns[i].Kind, row[i], formats, now);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteString("flash", "");
-        w.WriteBoolean("success", true);
-        w.WriteNumber("total", page.Total);
-        w.WriteStartObject("updates");
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static void RequireRead(CallContext call)
-    {
-        if (call.Method is not ("GET" or "POST"))
-            throw new RequestRejectedException(405, $"This resource does not allow {call.Method}.");
-    }
-
-    private void ApplyChurn(RecordTypeDef type, EmulatorDatabase database)
-    {
-        if (Control.Churn is not { } churn || churn.ControllerPath != type.ControllerPath)
-            return;
-        if (database.TryStore(type.ControllerPath) is null)
-            return; // the schema changed and no longer has the type
-        var random = new Random(churn.Seed + (int)(database.ChangeRequestCount % 1000) + Control.Requests.Count);
-        var ids = database.Ids(type.ControllerPath);
-        Dictionary<string, string?> Values()
-        {
-            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            if (churn.Values is { } pool)
-            {
-                foreach (var (field, choices) in pool)
-                    values[field] = choices[random.Next(choices.Count)];
-            }
-            if (!values.ContainsKey("name"))
-                values["name"] = string.Create(CultureInfo.InvariantCulture, $"Churned {type.HumanName} {random.Next()}");
-            return values;
-        }
-        for (var i = 0; i < churn.DeletesPerRequest && ids.Count > 0; i++)
-            database.Delete(type.ControllerPath, ids[random.Next(ids.Count)]);
-        for (var i = 0; i < churn.UpdatesPerRequest && ids.Count > 0; i++)
-        {
-            var id = ids[random.Next(ids.Count)];
-            for (var c = 0; c < churn.ChangesPerUpdate; c++)
-                database.Update(type.ControllerPath, id, Values());
-        }
-        for (var i = 0; i < churn.InsertsPerRequest; i++)
-            database.Insert(type.ControllerPath, Values());
-    }
-
-    private AuthResult Authenticate(HttpContext context, RequestParameters p)
-    {
-        if (p.GetOptional("api_key") is { } apiKey)
-        {
-            var key = Options.ApiKeys.FirstOrDefault(k => k.Key == apiKey.Trim());
-            var user = key is null ? null : Options.Users.FirstOrDefault(u => u.Username == key.Username);
-            if (key is null || user is null)
-                return new AuthResult.Failed(401, "unrecognised_name_or_password", "The API key was not recognised.");
-            if (user.LoginFailureReason is { } reason)
-            {
-                var (status, message) = LoginHandler.Describe(reason);
-                return new AuthResult.Failed(status, reason, message);
-            }
-            var info = DatabaseInfo(key.DatabaseId);
-            if (info is null || info.Availability != DatabaseAvailability.Available)
-            {
-                var reason2 = info?.Availability switch
-                {
-                    DatabaseAvailability.BeingMigrated => "database_being_migrated",
-                    DatabaseAvailability.Archived => "database_archived",
-                    _ => "requested_database_not_available",
-                };
-                var (status, message) = LoginHandler.Describe(reason2);
-                return new AuthResult.Failed(status, reason2, message);
-            }
-            return new AuthResult.Ok(user, key.DatabaseId, null, "key:" + key.Key);
-        }
-        if (context.Request.Cookies.TryGetValue("Workbooks-Session", out var sessionId) && sessionId.Length > 0)
-            return Sessions.Resolve(sessionId, Now);
-        return new AuthResult.Failed(401, "no_session", "You do not have a session.");
-    }
-
-    private bool TryConsumeRate(string key, EmulatorRateLimit limit)
-    {
-        var window = Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var allowed = true;
-        _rates.AddOrUpdate(key, _ => (window, 1), (_, current) =>
-        {
-            if (current.Window != window)
-                return (window, 1);
-            allowed = current.Count < limit.PermitsPerSecond;
-            return allowed ? (window, current.Count + 1) : current;
-        });
-        return allowed;
-    }
-
-    private Task RedirectToDelayAsync(HttpContext context, TimeSpan delay, ResponseStyle style)
-    {
-        var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        _delayTickets[ticket] = (context.Request.Path + context.Request.QueryString, delay);
-        return ResponseWriter.RedirectAsync(context, "/_delay/" + ticket, style);
-    }
-
-    /// <summary>The delaying URL: hold the client, then send it back to where it was going.</summary>
-    private async Task DelayAsync(HttpContext context, string ticket, ResponseStyle style)
-    {
-        if (!_delayTickets.TryRemove(ticket, out var entry))
-            throw new RequestRejectedException(404, "This delaying URL has expired.");
-        await Task.Delay(entry.Delay, context.RequestAborted).ConfigureAwait(false);
-        await ResponseWriter.RedirectAsync(context, entry.Location, style).ConfigureAwait(false);
-    }
-
-    private static (string Route, string Extension) SplitExtension(string path)
-    {
-        var slash = path.LastIndexOf('/');
-        var dot = path.LastIndexOf('.');
-        if (dot > slash && dot < path.Length - 1)
-        {
-            var extension = path[(dot + 1)..];
-            if (extension.Length is >= 3 and <= 6 && extension.All(char.IsAsciiLetterOrDigit))
-                return (path[..dot], extension.ToLowerInvariant());
-        }
-        return (path, "api");
-    }
-
-    private static string? FirstWord(string userAgent) =>
-        userAgent.Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+    /// <summary>The answer of an index request (see <see cref="IndexQuery.WriteAnswer"/>; the reports use it too).</summary>
+    internal static void WriteIndex(Utf8JsonWriter w, IndexPage page, OutputFormats formats, DateTime now) =>
+        IndexQuery.WriteAnswer(w, page, formats, now);
 }

@@ -377,4 +377,28 @@ public sealed class FaultsTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
             case "PATCH verb": Assert.Equal(501, status); break;
         }
     }
+
+    // ---------- latency ----------
+
+    [Fact]
+    public async Task ARequestAbandonedDuringTheLatencyIsStillRecorded()
+    {
+        await using var emu = await WorkbooksEmulator.StartAsync(new WorkbooksEmulatorOptions
+        {
+            PeopleCount = 5,
+            OrganisationCount = 2,
+            Latency = TimeSpan.FromSeconds(2),
+        });
+        using var client = Client(emu);
+        client.Timeout = TimeSpan.FromMilliseconds(200);
+
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => client.GetAsync(new Uri(WithKey(emu, "crm/people.api"), UriKind.Relative)));
+
+        // The client went away while the request was on its way: it is recorded all the same (with the status the
+        // response had when it was abandoned), as any other request whose response never started.
+        var waited = Stopwatch.StartNew();
+        while (!emu.Control.Requests.Any(r => r.Path == "/crm/people.api") && waited.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(50);
+        Assert.Contains(emu.Control.Requests, r => r.Path == "/crm/people.api");
+    }
 }

@@ -173,23 +173,23 @@ internal sealed class ExtrasHandler(WorkbooksService service, EmulatorSchema sch
         }
         else
         {
-            await ResponseWriter.WriteJsonAsync(context, 406, style, w =>
+            var flash = templateText is null
+                ? "Several templates can render this document: choose one with the template parameter."
+                : $"Template {templateText} cannot render this document: choose one of the templates listed.";
+            await FailureWriter.WriteAsync(context, style, new Failure(406, flash)
             {
-                w.WriteStartObject();
-                w.WriteBoolean("success", false);
-                w.WriteString("flash", templateText is null
-                    ? "Several templates can render this document: choose one with the template parameter."
-                    : $"Template {templateText} cannot render this document: choose one of the templates listed.");
-                w.WriteStartArray("templates");
-                foreach (var (tId, tName) in templates)
+                Extra = w =>
                 {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", tId);
-                    w.WriteString("name", tName);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
+                    w.WriteStartArray("templates");
+                    foreach (var (tId, tName) in templates)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("id", tId);
+                        w.WriteString("name", tName);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                },
             }).ConfigureAwait(false);
             return;
         }

@@ -78,7 +78,7 @@ internal static class ResponseWriter
             status = errorStatus;
             contentType = "application/json; charset=utf-8";
             fileName = null;
-            bytes = Encoding.UTF8.GetBytes("{\"success\":false,\"flash\":\"Injected fault after processing\",\"exception_reference\":\"EMU-LATE-" + errorStatus + "\"}");
+            bytes = FailureWriter.Render(Failure.InjectedAfterProcessing(errorStatus));
         }
         response.StatusCode = status;
         response.ContentType = contentType;
@@ -163,33 +163,6 @@ internal static class ResponseWriter
         if (style.SessionCookie is { } id && !response.HasStarted)
             response.Headers.SetCookie = $"Workbooks-Session={id}; path=/; HttpOnly";
     }
-
-    /// <summary>The documented error body: <c>success: false</c>, the reason, a message, and the request-level errors.</summary>
-    public static Task WriteErrorAsync(HttpContext context, int status, ResponseStyle style, string message, string? failureReason = null, IReadOnlyDictionary<string, string>? errors = null)
-        => WriteJsonAsync(context, status, style, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", false);
-            if (failureReason is not null)
-            {
-                w.WriteString("failure_reason", failureReason);
-                // The bindings read failure_message; the guide documents failure_reason. Send both.
-                w.WriteString("failure_message", message);
-            }
-            w.WriteString("flash", message);
-            if (errors is not null)
-            {
-                w.WriteStartObject("errors");
-                foreach (var (k, v) in errors)
-                {
-                    w.WriteStartArray(k);
-                    w.WriteStringValue(v);
-                    w.WriteEndArray();
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
 
     public static async Task RedirectAsync(HttpContext context, string location, ResponseStyle style)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Workbooks.Emulator.Http;
 using Workbooks.Emulator.Schema;
 using Workbooks.Emulator.Storage;
@@ -125,6 +126,30 @@ internal static class IndexQuery
             if (skipTotal) total = page.Count;
             return new IndexPage(columns, page, total);
         }
+    }
+
+    /// <summary>The answer of an index request: the page's rows, then flash, success, total and updates.</summary>
+    public static void WriteAnswer(Utf8JsonWriter w, IndexPage page, OutputFormats formats, DateTime now)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("data");
+        foreach (var row in page.Rows)
+        {
+            w.WriteStartObject();
+            for (var i = 0; i < page.Columns.Count; i++)
+            {
+                w.WritePropertyName(page.Columns[i].Name);
+                ValueText.Write(w, page.Columns[i].Kind, row[i], formats, now);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("flash", "");
+        w.WriteBoolean("success", true);
+        w.WriteNumber("total", page.Total);
+        w.WriteStartObject("updates");
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static int? ParseInt(string? text, string name)

@@ -36,26 +36,21 @@ internal sealed class LoginHandler(WorkbooksService service)
     public static (int Status, string Message) Describe(string reason) =>
         Reasons.TryGetValue(reason, out var known) ? known : (401, reason.Replace('_', ' '));
 
+    /// <summary>The failure of a documented failure_reason, with the status and message the service gives it.</summary>
+    public static Failure Refusal(string reason)
+    {
+        var (status, message) = Describe(reason);
+        return Failure.Refused(status, reason, message);
+    }
+
     public async Task HandleAsync(HttpContext context, RequestParameters p, ResponseStyle style)
     {
         var options = service.Options;
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var now = service.Now;
 
-        Task Fail(string reason, Action<System.Text.Json.Utf8JsonWriter>? extra = null)
-        {
-            var (status, message) = Describe(reason);
-            return ResponseWriter.WriteJsonAsync(context, status, style, w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("success", false);
-                w.WriteString("failure_reason", reason);
-                w.WriteString("failure_message", message);
-                w.WriteString("flash", message);
-                extra?.Invoke(w);
-                w.WriteEndObject();
-            });
-        }
+        Task Fail(string reason, Action<System.Text.Json.Utf8JsonWriter>? extra = null) =>
+            FailureWriter.WriteAsync(context, style, Refusal(reason) with { Extra = extra });
 
         if (service.Control.ForcedLoginFailure is { } forced)
         {
@@ -150,8 +145,8 @@ internal sealed class LoginHandler(WorkbooksService service)
         }
         else
         {
-            await ResponseWriter.WriteErrorAsync(context, 406, style,
-                "Valid login parameter combinations are (api_key), (username, password) or (username, session_id, logical_database_id).").ConfigureAwait(false);
+            await FailureWriter.WriteAsync(context, style, Failure.Rejected(406,
+                "Valid login parameter combinations are (api_key), (username, password) or (username, session_id, logical_database_id).")).ConfigureAwait(false);
             return;
         }
 
@@ -237,7 +232,7 @@ internal sealed class LoginHandler(WorkbooksService service)
         w.WriteEndArray();
     }
 
-    private static string? FirstWord(string userAgent)
+    internal static string? FirstWord(string userAgent)
     {
         var word = userAgent.Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return string.IsNullOrEmpty(word) ? null : word;
