@@ -70,11 +70,13 @@ public sealed class SeededDatabaseTests(SharedEmulator shared) : IClassFixture<S
         Assert.Equal(all.Length, all.Select(q => Text(q, "name")).Distinct().Count());
     }
 
-    [Fact]
-    public async Task TheQueuesNamedAtLoginAreTheUsersOwnQueues()
+    [Theory]
+    [InlineData(0)] // Ada Admin
+    [InlineData(1)] // Colin Consultant: his own queues, not the first user's
+    public async Task TheQueuesNamedAtLoginAreTheUsersOwnQueues(int key)
     {
         using var wire = new Wire(Emu);
-        var login = await wire.LoginAsync(("api_key", Emu.ApiKey));
+        var login = await wire.LoginAsync(("api_key", Emu.Options.ApiKeys[key].Key));
         var me = login.Json.GetProperty("person_name").GetString()!;
         var myQueues = login.Json.GetProperty("my_queues");
 

@@ -192,6 +192,7 @@ internal sealed class LoginHandler(WorkbooksService service)
         style.Gzip = session.Gzip || style.Gzip;
         style.AsciiOnly = session.AsciiOnly;
         var databases = user.DatabaseIds.Select(service.DatabaseInfo).Where(d => d is not null).Select(d => d!).ToArray();
+        var (personQueue, activityQueue) = OwnQueues(service.GetDatabase(databaseId), user);
         var requestedVersion = p.GetOptional("api_version") ?? p.GetOptional("_api_version") ?? "1";
         await ResponseWriter.WriteJsonAsync(context, 200, style, w =>
         {
@@ -208,8 +209,8 @@ internal sealed class LoginHandler(WorkbooksService service)
             w.WriteString("person_name", user.PersonName);
             w.WriteString("login_name", user.Username);
             w.WriteStartObject("my_queues");
-            w.WriteNumber("Private::Crm::PersonQueue", 3);
-            w.WriteNumber("Private::Activity::ActivityQueue", 4);
+            if (personQueue is { } person) w.WriteNumber("Private::Crm::PersonQueue", person);
+            if (activityQueue is { } activity) w.WriteNumber("Private::Activity::ActivityQueue", activity);
             w.WriteEndObject();
             w.WriteNumber("database_instance_id", 120000 + databaseId);
             w.WriteString("session_id", session.Id);
@@ -236,5 +237,21 @@ internal sealed class LoginHandler(WorkbooksService service)
     {
         var word = userAgent.Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return string.IsNullOrEmpty(word) ? null : word;
+    }
+
+    /// <summary>
+    /// The user's own person and activity queues in the database logged in to (<c>my_queues</c>): the queues of type
+    /// <c>User</c> named after the user, as the seeder makes them; absent when the database has none.
+    /// </summary>
+    private static (long? Person, long? Activity) OwnQueues(EmulatorDatabase database, EmulatorUser user)
+    {
+        long? Find(string path)
+        {
+            if (database.TryStore(path) is not { } store)
+                return null;
+            return store.Rows.FirstOrDefault(q => !q.IsDeleted && q["queue_type"] as string == "User" && q["name"] as string == user.PersonName)?.Id;
+        }
+        lock (database.Gate)
+            return (Find("crm/person_queues"), Find("activity/activity_queues"));
     }
 }
