@@ -9,8 +9,8 @@ internal readonly record struct ChangedValue(ValueKind Kind, object? Value);
 
 /// <summary>
 /// Stage 3 of a change request, under the database's gate: the valid objects applied (all of them only when every
-/// object is valid, unless per-object transactions were asked for). New records are stored by
-/// <see cref="EmulatorDatabase.Create"/>; updates and deletes are stamped by <see cref="EmulatorDatabase.Touch"/>.
+/// object is valid, unless per-object transactions were asked for), each through the one place its kind of change is
+/// made: <see cref="EmulatorDatabase.Create"/>, <see cref="EmulatorDatabase.Save"/>, <see cref="EmulatorDatabase.Remove"/>.
 /// </summary>
 internal static class ChangeApplier
 {
@@ -35,7 +35,7 @@ internal static class ChangeApplier
         outcome.Change.Action switch
         {
             ChangeAction.Create => Create(outcome, type, store, database, context),
-            ChangeAction.Update => Update(outcome, type, store, database, context),
+            ChangeAction.Update => Update(outcome, type, database, context),
             _ => Delete(outcome, database, context),
         };
 
@@ -56,28 +56,19 @@ internal static class ChangeApplier
         return changed;
     }
 
-    private static Dictionary<string, ChangedValue> Update(ObjectOutcome outcome, RecordTypeDef type, RecordStore store, EmulatorDatabase database, ChangeContext context)
+    private static Dictionary<string, ChangedValue> Update(ObjectOutcome outcome, RecordTypeDef type, EmulatorDatabase database, ChangeContext context)
     {
         var record = outcome.Record!;
-        var previousRefcode = record["refcode"] as string;
         var changed = new Dictionary<string, ChangedValue>(StringComparer.Ordinal);
         foreach (var (field, value) in outcome.Assignments)
-        {
-            record.Values[field.Ordinal] = value;
             changed[field.Name] = new ChangedValue(field.Kind, value);
-        }
-        if (type.Field("name") is { } nameField && !changed.ContainsKey("name"))
-        {
-            var before = record.Values[nameField.Ordinal];
-            TypeBehaviours.OnWrite(type, record.Values, [.. outcome.Assignments.Select(a => a.Field)], create: false);
-            if (!Equals(before, record.Values[nameField.Ordinal]))
-                changed["name"] = new ChangedValue(nameField.Kind, record.Values[nameField.Ordinal]);
-        }
+        var nameBefore = type.Field("name") is { } nameField ? record.Values[nameField.Ordinal] : null;
         AttachFile(outcome.Change, type, record.Values, database, context);
         if (outcome.Change.File is { } file && type.ControllerPath == "upload_files")
             database.Files[record.Id] = file;
-        database.Touch(record, context.User.UserId);
-        store.IndexRefcode(record, previousRefcode);
+        database.Save(record, outcome.Assignments, context.User.UserId);
+        if (type.Field("name") is { } name && !changed.ContainsKey("name") && !Equals(nameBefore, record.Values[name.Ordinal]))
+            changed["name"] = new ChangedValue(name.Kind, record.Values[name.Ordinal]); // derived (a person's name from its parts)
         var result = Identity(record);
         foreach (var (k, v) in changed) result[k] = v with { Value = record[k] }; // as saved (an update's behaviours may change what it wrote)
         result["updated_at"] = new ChangedValue(ValueKind.DateTime, record["updated_at"]);
@@ -88,8 +79,7 @@ internal static class ChangeApplier
     private static Dictionary<string, ChangedValue> Delete(ObjectOutcome outcome, EmulatorDatabase database, ChangeContext context)
     {
         var record = outcome.Record!;
-        record.IsDeleted = true;
-        database.Touch(record, context.User.UserId);
+        database.Remove(record, context.User.UserId);
         return Identity(record);
     }
 

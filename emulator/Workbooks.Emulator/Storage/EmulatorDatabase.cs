@@ -178,11 +178,7 @@ public sealed class EmulatorDatabase
             var record = store.Find(id);
             if (record is null || record.IsDeleted || Storage.TypeBehaviours.Refusal(record, delete: false) is not null)
                 return false;
-            var previousRefcode = record["refcode"] as string;
-            Assign(record.Values, values, record.Type);
-            Storage.TypeBehaviours.OnWrite(record.Type, record.Values, Assigned(record.Type, values), create: false);
-            Touch(record);
-            store.IndexRefcode(record, previousRefcode);
+            Save(record, Parse(values, record.Type), userId: 3);
             return true;
         }
     }
@@ -198,10 +194,33 @@ public sealed class EmulatorDatabase
             var record = Store(controllerPath).Find(id);
             if (record is null || record.IsDeleted || Storage.TypeBehaviours.Refusal(record, delete: true) is not null)
                 return false;
-            record.IsDeleted = true;
-            Touch(record);
+            Remove(record, userId: 3);
             return true;
         }
+    }
+
+    /// <summary>
+    /// The one place a stored record is updated (change requests and <see cref="Update"/>): the values assigned, what
+    /// the service derives from them (<see cref="Storage.TypeBehaviours.OnWrite"/>), the save stamped and what follows an
+    /// update of its type (<see cref="Touch"/>), its refcode indexed. The caller holds the gate and has checked the
+    /// record may be changed (<see cref="Storage.TypeBehaviours.Refusal"/>).
+    /// </summary>
+    internal void Save(Storage.Record record, IReadOnlyList<(FieldDef Field, object? Value)> assignments, int userId)
+    {
+        var previousRefcode = record["refcode"] as string;
+        foreach (var (field, value) in assignments)
+            record.Values[field.Ordinal] = value;
+        Storage.TypeBehaviours.OnWrite(record.Type, record.Values, [.. assignments.Select(a => a.Field)], create: false);
+        Touch(record, userId);
+        Store(record.Type.ControllerPath).IndexRefcode(record, previousRefcode);
+    }
+
+    /// <summary>The one place a stored record is deleted (change requests and <see cref="Delete"/>): soft-deleted, and the
+    /// save stamped (<see cref="Touch"/>). The caller holds the gate and has checked the record may be deleted.</summary>
+    internal void Remove(Storage.Record record, int userId)
+    {
+        record.IsDeleted = true;
+        Touch(record, userId);
     }
 
     /// <summary>
@@ -226,17 +245,25 @@ public sealed class EmulatorDatabase
 
     private static void Assign(object?[] record, IReadOnlyDictionary<string, string?> values, RecordTypeDef type)
     {
+        foreach (var (field, value) in Parse(values, type))
+            record[field.Ordinal] = value;
+    }
+
+    private static List<(FieldDef Field, object? Value)> Parse(IReadOnlyDictionary<string, string?> values, RecordTypeDef type)
+    {
+        var parsed = new List<(FieldDef, object?)>(values.Count);
         foreach (var (name, text) in values)
         {
             var field = type.Field(name) ?? throw new ArgumentException($"{type.ClassName} has no field '{name}'.", nameof(values));
             if (text is null)
             {
-                record[field.Ordinal] = null;
+                parsed.Add((field, null));
                 continue;
             }
             if (!WireValues.TryParse(field.Kind, text, out var value, out var error))
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} {error}: '{text}'"), nameof(values));
-            record[field.Ordinal] = value;
+            parsed.Add((field, value));
         }
+        return parsed;
     }
 }
