@@ -338,6 +338,41 @@ public sealed class VendorRecordTypeTests : IClassFixture<VendorEmulatorFixture>
 
     // ---------- import jobs ----------
 
+    [Fact]
+    public async Task ACustomFieldCreatedInTheBackgroundIsPendingUntilDoneAndKeepsTheLockVersionOfTheCreate()
+    {
+        // The vendor's custom field example: create with _asynchronous_cf=true, poll status until Available, then
+        // update with the lock_version of the create's answer, in the background again, and delete with the update's.
+        (string, string)[] Fields(string method, long id, long lockVersion, params (string Field, string Value)[] fields) =>
+            [("_asynchronous_cf", "true"), ("__method[]", method), ("id[]", S(id)), ("lock_version[]", S(lockVersion)),
+             .. (method == "POST" ? Array.Empty<(string, string)>() : [("_ff[]", "id"), ("_ft[]", "eq"), ("_fc[]", S(id))]),
+             .. fields.Select(f => (f.Field + "[]", f.Value))];
+        var created = await _wire.PutAsync("admin/custom_fields.api", Fields("POST", 0, 0,
+            ("title", "Background checkbox"), ("resource_type", "Private::Crm::Person"), ("data_type", "boolean")));
+        Assert.True(created.Json.GetProperty("success").GetBoolean(), created.Body);
+        var answer = created.Json.GetProperty("affected_objects")[0];
+        var id = answer.GetProperty("id").GetInt64();
+        var lockVersion = answer.GetProperty("lock_version").GetInt64();
+        Assert.Equal("Pending", answer.GetProperty("status").GetString());
+        Assert.Equal("Pending", (await ReadOneAsync("admin/custom_fields", id, "status")).GetProperty("status").GetString());
+
+        _fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        var done = await ReadOneAsync("admin/custom_fields", id, "status");
+        Assert.Equal("Available", done.GetProperty("status").GetString());
+        Assert.Equal(lockVersion, done.GetProperty("lock_version").GetInt64()); // finishing in the background is not a save
+        Assert.Single(await ReadAsync("admin/custom_fields", "status", "available", "status"), f => f.GetProperty("id").GetInt64() == id);
+
+        var updated = await _wire.PutAsync("admin/custom_fields.api", Fields("PUT", id, lockVersion, ("string_width", "100")));
+        Assert.True(updated.Json.GetProperty("success").GetBoolean(), updated.Body);
+        var afterUpdate = updated.Json.GetProperty("affected_objects")[0];
+        Assert.Equal("Pending", (await ReadOneAsync("admin/custom_fields", id, "status")).GetProperty("status").GetString());
+        _fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("Available", (await ReadOneAsync("admin/custom_fields", id, "status")).GetProperty("status").GetString());
+
+        var deleted = await ChangeAsync("admin/custom_fields", "DELETE", id, afterUpdate.GetProperty("lock_version").GetInt64());
+        Assert.True(deleted.Json.GetProperty("success").GetBoolean(), deleted.Body);
+    }
+
     private async Task<JsonElement> CreateImportJobAsync()
     {
         var csv = Convert.ToBase64String(Encoding.UTF8.GetBytes("name,email\r\nAda Lovelace,ada@example.com\r\n"));

@@ -46,7 +46,7 @@ internal static class ChangeApplier
             values[field.Ordinal] = value;
         TypeBehaviours.OnWrite(type, values, [.. outcome.Assignments.Select(a => a.Field)], create: true);
         AttachFile(outcome.Change, type, values, database, context);
-        var record = database.Create(store, values);
+        var record = database.Create(store, values, context.Asynchronous);
         if (outcome.Change.File is { } file && type.ControllerPath == "upload_files")
             database.Files[record.Id] = file;
         // A new record reports all of its attributes.
@@ -66,7 +66,7 @@ internal static class ChangeApplier
         AttachFile(outcome.Change, type, record.Values, database, context);
         if (outcome.Change.File is { } file && type.ControllerPath == "upload_files")
             database.Files[record.Id] = file;
-        database.Save(record, outcome.Assignments, context.User.UserId);
+        database.Save(record, outcome.Assignments, context.User.UserId, context.Asynchronous);
         if (type.Field("name") is { } name && !changed.ContainsKey("name") && !Equals(nameBefore, record.Values[name.Ordinal]))
             changed["name"] = new ChangedValue(name.Kind, record.Values[name.Ordinal]); // derived (a person's name from its parts)
         var result = Identity(record);

@@ -11,6 +11,9 @@ internal sealed record StoredFile(byte[] Content, string FileName, string Conten
 /// <summary>The settings of one change request (from the session and the request).</summary>
 internal sealed record ChangeContext(EmulatorUser User, string? ApplicationName, bool PerObjectTransactions, bool StrictAttributeChecking, OutputFormats Formats, DateTime Now)
 {
+    /// <summary>Whether the request asks for the change to happen in the background (<c>_asynchronous_cf=true</c>, notes §3.15).</summary>
+    public bool Asynchronous { get; init; }
+
     /// <summary>The settings of a change request: its own parameters first, then the session's, then the defaults.</summary>
     public static ChangeContext For(CallContext call, string userAgent, DateTime now)
     {
@@ -19,7 +22,10 @@ internal sealed record ChangeContext(EmulatorUser User, string? ApplicationName,
             call.Session?.ApplicationName ?? p.GetOptional("_application_name") ?? p.GetOptional("application_name") ?? LoginHandler.FirstWord(userAgent),
             (p.Get("_per_object_transactions") is { } pot ? WireValues.ParseBoolean(pot) : call.Session?.PerObjectTransactions) ?? false,
             (p.Get("_strict_attribute_checking") is { } sac ? WireValues.ParseBoolean(sac) : call.Session?.StrictAttributeChecking) ?? false,
-            call.Formats, now);
+            call.Formats, now)
+        {
+            Asynchronous = p.Get("_asynchronous_cf") is { } asynchronous && WireValues.ParseBoolean(asynchronous),
+        };
     }
 }
 

@@ -158,11 +158,13 @@ public sealed class EmulatorDatabase
     /// does when a record of its type is created (<see cref="Storage.TypeBehaviours.AfterCreate"/>). The caller holds
     /// the gate. (The seeder stores in bulk and runs the same behaviours once it has linked its records.)
     /// </summary>
-    internal Storage.Record Create(Storage.RecordStore store, object?[] values)
+    internal Storage.Record Create(Storage.RecordStore store, object?[] values, bool asynchronous = false)
     {
         var record = store.Add(values);
         Storage.RecordFactory.Stamp(store.Type, record.Values, record.Id);
         Storage.TypeBehaviours.AfterCreate(this, record);
+        if (asynchronous)
+            Storage.TypeBehaviours.AfterAsynchronousWrite(this, record);
         return record;
     }
 
@@ -205,7 +207,11 @@ public sealed class EmulatorDatabase
     /// update of its type (<see cref="Touch"/>), its refcode indexed. The caller holds the gate and has checked the
     /// record may be changed (<see cref="Storage.TypeBehaviours.Refusal"/>).
     /// </summary>
-    internal void Save(Storage.Record record, IReadOnlyList<(FieldDef Field, object? Value)> assignments, int userId)
+    /// <param name="record">The stored record.</param>
+    /// <param name="assignments">The values the update gives.</param>
+    /// <param name="userId">Who updates it.</param>
+    /// <param name="asynchronous">Whether the update was asked to happen in the background (<c>_asynchronous_cf</c>).</param>
+    internal void Save(Storage.Record record, IReadOnlyList<(FieldDef Field, object? Value)> assignments, int userId, bool asynchronous = false)
     {
         var previousRefcode = record["refcode"] as string;
         foreach (var (field, value) in assignments)
@@ -213,6 +219,8 @@ public sealed class EmulatorDatabase
         Storage.TypeBehaviours.OnWrite(record.Type, record.Values, [.. assignments.Select(a => a.Field)], create: false);
         Touch(record, userId);
         Store(record.Type.ControllerPath).IndexRefcode(record, previousRefcode);
+        if (asynchronous)
+            Storage.TypeBehaviours.AfterAsynchronousWrite(this, record);
     }
 
     /// <summary>The one place a stored record is deleted (change requests and <see cref="Delete"/>): soft-deleted, and the

@@ -81,6 +81,17 @@ internal static partial class TypeBehaviours
     {
         ["email/emails"] = DeliverEmails,
         ["import/imp_jobs"] = RunImportJobs,
+        ["admin/custom_fields"] = FinishCustomFields,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What the service does differently when asked to create or update in the background (the request parameter
+    /// <c>_asynchronous_cf=true</c>, notes §3.15), by controller path: runs after the create or update, and the
+    /// background work (<see cref="InBackground"/>) finishes it later.
+    /// </summary>
+    private static readonly FrozenDictionary<string, Action<EmulatorDatabase, Record>> OnAsynchronousWrite = new Dictionary<string, Action<EmulatorDatabase, Record>>(StringComparer.Ordinal)
+    {
+        ["admin/custom_fields"] = CustomFieldInBackground,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <param name="AfterCreate">Fills in what the service derives on the new record and creates the records that
@@ -138,6 +149,13 @@ internal static partial class TypeBehaviours
     public static void AfterUpdate(EmulatorDatabase database, Record record)
     {
         if (!record.IsDeleted && OnUpdate.TryGetValue(record.Type.ControllerPath, out var behaviour))
+            behaviour(database, record);
+    }
+
+    /// <summary>Runs what the service does when a create or an update of <paramref name="record"/> was asked to happen in the background.</summary>
+    public static void AfterAsynchronousWrite(EmulatorDatabase database, Record record)
+    {
+        if (!record.IsDeleted && OnAsynchronousWrite.TryGetValue(record.Type.ControllerPath, out var behaviour))
             behaviour(database, record);
     }
 
@@ -211,6 +229,36 @@ internal static partial class TypeBehaviours
     /// <c>_3</c>… (the emulator's choice: the notes do not say what the service does). The field is not added to the
     /// owning type's metadata.
     /// </summary>
+    /// <summary>The <c>status</c> of a custom field being created or altered in the background (the emulator's word:
+    /// the notes only say to poll until <c>Available</c>).</summary>
+    internal const string CustomFieldPending = "Pending";
+
+    /// <summary>How long the emulator's background creation or alteration of a custom field takes.</summary>
+    internal static readonly TimeSpan CustomFieldDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A custom field created or updated with <c>_asynchronous_cf=true</c> is not usable at once: its <c>status</c> is
+    /// <see cref="CustomFieldPending"/> until the background work finishes (<see cref="FinishCustomFields"/>).
+    /// </summary>
+    private static void CustomFieldInBackground(EmulatorDatabase database, Record field) => Set(field, "status", CustomFieldPending);
+
+    /// <summary>
+    /// Custom fields pending for <see cref="CustomFieldDelay"/> since their last save become <c>Available</c>. Their
+    /// lock_version does not move: the vendor's example waits for <c>Available</c>, then updates (and later deletes)
+    /// with the lock_version of the create's (and the update's) answer.
+    /// </summary>
+    private static void FinishCustomFields(EmulatorDatabase database, RecordStore store)
+    {
+        if (store.Type.Field("status") is not { Kind: ValueKind.Text } status || store.Type.Field("updated_at") is not { } updatedAt)
+            return;
+        var now = database.Time.GetUtcNow().UtcDateTime;
+        foreach (var field in store.Rows)
+        {
+            if (!field.IsDeleted && field.Values[status.Ordinal] is CustomFieldPending && field.Values[updatedAt.Ordinal] is DateTime since && now >= since + CustomFieldDelay)
+                field.Values[status.Ordinal] = "Available";
+        }
+    }
+
     private static void CustomFieldColumn(EmulatorDatabase database, Record field)
     {
         var type = field.Type;
