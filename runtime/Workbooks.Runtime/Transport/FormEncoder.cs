@@ -313,6 +313,12 @@ internal static class FormEncoder
             // Most keys and many values need no escaping but for spaces: one vectorised search finds where escaping
             // starts, and everything before it is copied in one go. What follows is short in practice (an address, a
             // URL): a table loop beats one search per run there.
+            if (text.Length <= ShortText)
+            {
+                // Short text (most keys and values of a change set): one table loop, without a vectorised search's setup.
+                WriteShort(text, isKey ? KeyTable : ValueTable);
+                return;
+            }
             var run = isKey ? KeyRun : ValueRun;
             var copied = text.IndexOfAnyExcept(run);
             if (copied < 0)
