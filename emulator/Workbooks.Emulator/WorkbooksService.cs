@@ -64,7 +64,9 @@ internal sealed class WorkbooksService
             {
                 new Seeder(database, Options).Seed();
                 ReportCatalog.Install(database);
+                database.Seeded = true;
             }
+            database.GrowSchema = growth => GrowSchema(growth);
             return database;
         })).Value;
         // A database created from the schema a change was replacing is brought up to date here, whichever of the
@@ -82,17 +84,31 @@ internal sealed class WorkbooksService
     public void ChangeSchema(EmulatorSchema schema)
     {
         lock (_schemaChange)
-        {
-            var previous = _schema;
-            if (ReferenceEquals(previous, schema))
-                return;
-            _schema = schema;
-            foreach (var lazy in _databases.Values)
-                Migrate(lazy.Value);
-            // Columns resolved for the old record types are of no further use (a request still holding one of those
-            // types is served again with the new schema).
-            ColumnResolver.Forget(previous.Types);
-        }
+            ServeSchema(schema);
+    }
+
+    /// <summary><see cref="ChangeSchema"/>'s work; the caller holds the schema-change lock.</summary>
+    private void ServeSchema(EmulatorSchema schema)
+    {
+        var previous = _schema;
+        if (ReferenceEquals(previous, schema))
+            return;
+        _schema = schema;
+        foreach (var lazy in _databases.Values)
+            Migrate(lazy.Value);
+        // Columns resolved for the old record types are of no further use (a request still holding one of those
+        // types is served again with the new schema).
+        ColumnResolver.Forget(previous.Types);
+    }
+
+    /// <summary>
+    /// Serves the schema grown by what records created in a database asked for (a custom record type, a custom field).
+    /// The emulator has one schema for all its databases, so the growth shows in every one of them.
+    /// </summary>
+    private void GrowSchema(IReadOnlyList<SchemaGrowth> growth)
+    {
+        lock (_schemaChange)
+            ServeSchema(SchemaGrowth.Grow(Schema, growth));
     }
 
     /// <summary>Brings a database up to the schema served now.</summary>

@@ -148,6 +148,7 @@ internal sealed class Router(WorkbooksService service, Authenticator authenticat
         var changeContext = ChangeContext.For(call, context.Request.Headers.UserAgent.ToString(), service.Now);
         // Carried out before anything is written, so a rejected request still answers 406 cleanly.
         var answer = ChangeHandler.Handle(type, call.Parameters, call.Database, changeContext, service.Options.MaxObjectsPerRequest);
+        call.Database.ApplySchemaGrowth(); // before answering: the next request sees a new custom record type or field
         await ResponseWriter.WriteJsonAsync(context, 200, style, answer.Write).ConfigureAwait(false);
     }
 

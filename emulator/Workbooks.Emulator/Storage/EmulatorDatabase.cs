@@ -44,6 +44,32 @@ public sealed class EmulatorDatabase
     /// <summary>Incremented on every successful change request (useful to assert that a change was not replayed).</summary>
     public long ChangeRequestCount { get; internal set; }
 
+    /// <summary>Whether the database is seeded: from then on, records created change the metadata where the service's would.</summary>
+    internal bool Seeded { get; set; }
+
+    /// <summary>Changes to the metadata caused by records created, applied once the gate is released (<see cref="ApplySchemaGrowth"/>).</summary>
+    internal List<SchemaGrowth> PendingSchemaGrowth { get; } = [];
+
+    /// <summary>Serves the grown schema (set by the service): called with the growth taken from <see cref="PendingSchemaGrowth"/>.</summary>
+    internal Action<IReadOnlyList<SchemaGrowth>>? GrowSchema { get; set; }
+
+    /// <summary>
+    /// Applies the metadata changes that records created since the last call caused (a custom record type's own
+    /// controller path, a custom field on its record type), so that the next request sees them. Called without the gate.
+    /// </summary>
+    internal void ApplySchemaGrowth()
+    {
+        SchemaGrowth[] growth;
+        lock (Gate)
+        {
+            if (PendingSchemaGrowth.Count == 0)
+                return;
+            growth = [.. PendingSchemaGrowth];
+            PendingSchemaGrowth.Clear();
+        }
+        GrowSchema?.Invoke(growth);
+    }
+
     internal Storage.RecordStore Store(string controllerPath) =>
         _state.Stores.TryGetValue(controllerPath, out var store) ? store
             : throw new KeyNotFoundException($"Database {Info.Id} has no record type '{controllerPath}'.");
@@ -142,14 +168,17 @@ public sealed class EmulatorDatabase
     /// <summary>Inserts a record as another user would (values in wire form); returns its id.</summary>
     public long Insert(string controllerPath, IReadOnlyDictionary<string, string?> values)
     {
+        long id;
         lock (Gate)
         {
             var store = Store(controllerPath);
             var record = Storage.RecordFactory.NewValues(store.Type, Time.GetUtcNow().UtcDateTime, userId: 3, application: "Other user");
             Assign(record, values, store.Type);
             Storage.TypeBehaviours.OnWrite(store.Type, record, Assigned(store.Type, values), create: true);
-            return Create(store, record).Id;
+            id = Create(store, record).Id;
         }
+        ApplySchemaGrowth();
+        return id;
     }
 
     /// <summary>

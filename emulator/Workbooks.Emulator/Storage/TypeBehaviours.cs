@@ -226,8 +226,8 @@ internal static partial class TypeBehaviours
     /// name in snake case, <c>_</c>, the title in snake case (notes §3.16: <c>Registration Plate</c> on <c>Vehicle</c> →
     /// <c>cf_vehicle_registration_plate</c>; §3.15's <c>@cf_sales_lead_hubspot_profile@</c> for a sales lead). A column
     /// name the owning type already has (in the schema, or another custom field of it) gets a suffix <c>_2</c>,
-    /// <c>_3</c>… (the emulator's choice: the notes do not say what the service does). The field is not added to the
-    /// owning type's metadata.
+    /// <c>_3</c>… (the emulator's choice: the notes do not say what the service does). Once the database is seeded, the
+    /// field is added to the owning type's metadata (<see cref="SchemaGrowth.CustomField"/>).
     /// </summary>
     /// <summary>The <c>status</c> of a custom field being created or altered in the background (the emulator's word:
     /// the notes only say to poll until <c>Available</c>).</summary>
@@ -260,6 +260,14 @@ internal static partial class TypeBehaviours
     }
 
     private static void CustomFieldColumn(EmulatorDatabase database, Record field)
+    {
+        NameCustomFieldColumn(database, field);
+        // It appears on its record type at once (notes §3.15: the example sets it on a person next).
+        if (database.Seeded && field["resource_type"] is string { Length: > 0 } owner && field["value_column_name"] is string { Length: > 0 } column)
+            database.PendingSchemaGrowth.Add(new SchemaGrowth.CustomField(owner, column, field["data_type"] as string ?? "string", field["title"] as string ?? column));
+    }
+
+    private static void NameCustomFieldColumn(EmulatorDatabase database, Record field)
     {
         var type = field.Type;
         var title = field["title"] as string;
@@ -299,6 +307,12 @@ internal static partial class TypeBehaviours
     {
         if (recordType["name"] is string name && CamelCase(name) is { Length: > 0 } camel)
             SetIfEmpty(recordType.Type, recordType.Values, "resource_type", "Private::CustomRecord::" + camel);
+        // Its records are served at once, at custom_record/{route_suffix} (notes §3.16).
+        if (database.Seeded && recordType["resource_type"] is string { Length: > 0 } resourceType && recordType["route_suffix"] is string { Length: > 0 } route)
+        {
+            database.PendingSchemaGrowth.Add(new SchemaGrowth.CustomRecordType(resourceType, "custom_record/" + route.Trim().ToLowerInvariant(),
+                recordType["name"] as string ?? route, recordType["name_plural"] as string ?? route, recordType["description"] as string));
+        }
     }
 
     /// <summary>
