@@ -111,6 +111,19 @@ public sealed class ExtrasTests(ExtrasEmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task DataViewsByIdAsCsvIsTheDataViewsOutputAsTheReportExampleReadsIt()
+    {
+        using var client = Client(Emu);
+
+        using var plural = await client.GetAsync(new Uri(WithKey(Emu, "data_views/1.csv"), UriKind.Relative));
+        using var byId = await client.GetAsync(new Uri(WithKey(Emu, "data_view/1/data.csv"), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, plural.StatusCode);
+        Assert.Equal("text/csv", plural.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ParseCsv(await byId.Content.ReadAsStringAsync()), ParseCsv(await plural.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task ReportByNameAsCsvMatchesTheReportById()
     {
         using var client = Client(Emu);

@@ -261,6 +261,16 @@ public sealed class IndexQueryTests : IClassFixture<SharedEmulator>, IDisposable
     }
 
     [Fact]
+    public async Task FilterJsonWithSingleQuotedStringsAsThePhpBindingWritesItMeansTheSame()
+    {
+        // The vendor's upload example: [['id', 'eq', '3'], ['id', 'eq', '5']] with _fm=OR.
+        var json = await People([.. Page(0, 1000), ("_filter_json", "[['id', 'eq', '3'], ['id', 'eq', '5']]"), ("_fm", "OR")]);
+        var quoted = await People([.. Page(0, 1000), ("_filter_json", "[['person_last_name', 'bg', 'O\\'B'], [\"id\", \"eq\", \"7\"]]"), ("_fm", "OR")]);
+        Assert.Equal([3L, 5L], json.Ids);
+        Assert.Contains(7L, quoted.Ids); // double-quoted strings still read, and an escaped quote inside single quotes
+    }
+
+    [Fact]
     public async Task ParametersMayTravelInTheQueryStringTheBodyOrAPostWithMethodGet()
     {
         var query = await _wire.GetRawAsync("crm/people.api?_start=0&_limit=3&_sort=id&_ff[]=id&_ft[]=gt&_fc[]=10");

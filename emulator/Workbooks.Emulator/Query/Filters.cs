@@ -55,7 +55,7 @@ internal static class FilterCompiler
         {
             try
             {
-                using var doc = JsonDocument.Parse(json);
+                using var doc = JsonDocument.Parse(SingleQuotedStrings(json));
                 if (doc.RootElement.ValueKind != JsonValueKind.Array)
                     throw new RequestRejectedException(406, "_filter_json must be a JSON array of [field, type, criteria] arrays.", "_filter_json");
                 foreach (var triple in doc.RootElement.EnumerateArray())
@@ -72,6 +72,49 @@ internal static class FilterCompiler
             }
         }
         return terms;
+    }
+
+    /// <summary>
+    /// <c>_filter_json</c> as JSON, its single-quoted strings (<c>[['id', 'eq', '42']]</c>, as the vendor's PHP upload
+    /// example writes it, and the service reads it) turned into JSON strings; text that has none is returned as it is.
+    /// </summary>
+    internal static string SingleQuotedStrings(string text)
+    {
+        if (!text.Contains('\''))
+            return text;
+        var json = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '"')
+            {
+                // A JSON string: copied as it is, escapes included.
+                var end = i + 1;
+                while (end < text.Length && text[end] != '"')
+                    end += text[end] == '\\' ? 2 : 1;
+                json.Append(text, i, Math.Min(end + 1, text.Length) - i);
+                i = end;
+            }
+            else if (c == '\'')
+            {
+                json.Append('"');
+                for (i++; i < text.Length && text[i] != '\''; i++)
+                {
+                    if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == '\'')
+                        json.Append(text[++i]);
+                    else if (text[i] is '"' or '\\')
+                        json.Append('\\').Append(text[i]);
+                    else
+                        json.Append(text[i]);
+                }
+                json.Append('"');
+            }
+            else
+            {
+                json.Append(c);
+            }
+        }
+        return json.ToString();
     }
 
     public static CompiledFilter Compile(RecordTypeDef type, IReadOnlyList<FilterTerm> terms, string? mode, EmulatorDatabase database, DateTime now)

@@ -80,6 +80,13 @@ internal sealed class Router(WorkbooksService service, Authenticator authenticat
             await extras.DataViewAsync(context, route["data_view/".Length..], extension, call, style).ConfigureAwait(false);
             return;
         }
+        // The vendor's report example reads a data view's output as data_views/<id>.csv: the same as data_view/<id>.
+        if (route.StartsWith("data_views/", StringComparison.Ordinal) && extension is "csv" or "xlsx" or "api" or "json")
+        {
+            RequireRead(call);
+            await extras.DataViewAsync(context, route["data_views/".Length..], extension, call, style).ConfigureAwait(false);
+            return;
+        }
         if (route.StartsWith("picklist_data/", StringComparison.Ordinal))
         {
             RequireRead(call);
