@@ -39,13 +39,7 @@ internal sealed class ExtrasHandler(WorkbooksService service, EmulatorSchema sch
                 }
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteString("flash", "");
-            w.WriteBoolean("success", true);
-            w.WriteNumber("total", types.Length);
-            w.WriteStartObject("updates");
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ResponseWriter.EndIndexAnswer(w, types.Length);
         });
     }
 
@@ -250,13 +244,7 @@ internal sealed class ExtrasHandler(WorkbooksService service, EmulatorSchema sch
                 w.WriteNumber("relevance", hit.Relevance);
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteString("flash", "");
-            w.WriteBoolean("success", true);
-            w.WriteNumber("total", top.Length);
-            w.WriteStartObject("updates");
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ResponseWriter.EndIndexAnswer(w, top.Length);
         });
     }
 }

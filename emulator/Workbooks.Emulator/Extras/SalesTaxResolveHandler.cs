@@ -73,13 +73,7 @@ internal static class SalesTaxResolveHandler
                     w.WriteNumber("resolved_sales_tax_code_id", resolved);
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteString("flash", "");
-            w.WriteBoolean("success", true);
-            w.WriteNumber("total", rows.Count);
-            w.WriteStartObject("updates");
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ResponseWriter.EndIndexAnswer(w, rows.Count);
         });
     }
 

@@ -35,6 +35,21 @@ internal static class ResponseWriter
 {
     private static readonly JavaScriptEncoder RawUtf8 = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
+    /// <summary>
+    /// Ends an index answer whose <c>data</c> array is open: the array, then <c>flash</c>, <c>success</c>, <c>total</c>
+    /// and an empty <c>updates</c>, in the order the service writes them, and the answer's object.
+    /// </summary>
+    public static void EndIndexAnswer(Utf8JsonWriter w, long total)
+    {
+        w.WriteEndArray();
+        w.WriteString("flash", "");
+        w.WriteBoolean("success", true);
+        w.WriteNumber("total", total);
+        w.WriteStartObject("updates");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     public static async Task WriteJsonAsync(HttpContext context, int status, ResponseStyle style, Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);

@@ -143,13 +143,7 @@ internal static class IndexQuery
             }
             w.WriteEndObject();
         }
-        w.WriteEndArray();
-        w.WriteString("flash", "");
-        w.WriteBoolean("success", true);
-        w.WriteNumber("total", page.Total);
-        w.WriteStartObject("updates");
-        w.WriteEndObject();
-        w.WriteEndObject();
+        ResponseWriter.EndIndexAnswer(w, page.Total);
     }
 
     private static int? ParseInt(string? text, string name)
