@@ -106,6 +106,32 @@ public sealed class SideEffectTests : IClassFixture<ExtrasEmulatorFixture>, IDis
         }
     }
 
+    // ---------- picklists ----------
+
+    [Fact]
+    public async Task ANewDefaultPicklistEntryDemotesTheOldDefault()
+    {
+        var picklist = await CreateAsync("admin/picklists", ("name", "Demotion Test Statuses"), ("description", "for the default rule"));
+        var picklistId = picklist.GetProperty("id").GetInt64();
+        var first = await CreateAsync("admin/picklist_entries", ("picklist_id", S(picklistId)), ("value", "Open"), ("default_value", "true"));
+        await CreateAsync("admin/picklist_entries", ("picklist_id", S(picklistId)), ("value", "Closed"), ("default_value", "false"));
+        var vanilla = await CreateAsync("admin/picklist_entries", ("picklist_id", S(picklistId)), ("value", "Vanilla Cheesecake"), ("default_value", "true"));
+
+        async Task<string[]> DefaultsAsync() =>
+            [.. (await ReadAsync("admin/picklist_entries", "picklist_id", S(picklistId), "value", "default_value"))
+                .Where(e => e.GetProperty("default_value").GetBoolean()).Select(e => e.GetProperty("value").GetString()!)];
+        Assert.Equal(["Vanilla Cheesecake"], await DefaultsAsync());
+        Assert.Equal(first.GetProperty("lock_version").GetInt64(),
+            (await ReadOneAsync("admin/picklist_entries", first.GetProperty("id").GetInt64(), "value", "lock_version")).GetProperty("lock_version").GetInt64()); // demoted, not saved
+
+        // An update that makes another entry the default demotes the one before it too.
+        var update = await _wire.PutAsync("admin/picklist_entries.api", [("_ff[]", "id"), ("_ft[]", "eq"), ("_fc[]", S(first.GetProperty("id").GetInt64())),
+            ("__method[]", "PUT"), ("id[]", S(first.GetProperty("id").GetInt64())), ("lock_version[]", S(first.GetProperty("lock_version").GetInt64())), ("default_value[]", "true")]);
+        Assert.True(update.Json.GetProperty("success").GetBoolean(), update.Body);
+        Assert.Equal(["Open"], await DefaultsAsync());
+        Assert.NotEqual(0, vanilla.GetProperty("id").GetInt64());
+    }
+
     // ---------- projects ----------
 
     private async Task AssertOwnTaskStatusesAsync(long project, string projectName)

@@ -373,6 +373,28 @@ public sealed class VendorRecordTypeTests : IClassFixture<VendorEmulatorFixture>
         Assert.True(deleted.Json.GetProperty("success").GetBoolean(), deleted.Body);
     }
 
+    [Fact]
+    public async Task FieldsTheVendorsExamplesWriteOrFilterOnAreWritableAndFilterable()
+    {
+        // action_example: script_name on create; opportunity_line_items: home_currency on create; import_example:
+        // descriptor bg 'Products '; campaign_example: member_name on a membership.
+        var action = await CreateAsync("automation/web_actions", ("title", "Hello"), ("name", "hello_user"), ("script_id", "1"), ("script_name", "Hello User"));
+        Assert.Equal("Hello User", (await ReadOneAsync("automation/web_actions", action.GetProperty("id").GetInt64(), "script_name")).GetProperty("script_name").GetString());
+        var scheduled = await CreateAsync("automation/scheduled_actions", ("title", "Nightly"), ("name", "post_xml"), ("script_id", "2"), ("script_name", "Post XML"));
+        Assert.Equal("Post XML", (await ReadOneAsync("automation/scheduled_actions", scheduled.GetProperty("id").GetInt64(), "script_name")).GetProperty("script_name").GetString());
+
+        var filtered = await _wire.GetAsync("import/imp_jobs.api", [.. Page(0, 100), .. Where(("descriptor", "bg", "Products ")), .. Select("id", "descriptor")]);
+        Assert.Equal(HttpStatusCode.OK, filtered.Status);
+        Assert.NotEmpty(filtered.Data); // seeded jobs import products, people and organisations
+        Assert.All(filtered.Data, j => Assert.StartsWith("Products ", j.GetProperty("descriptor").GetString(), StringComparison.Ordinal));
+
+        var metadata = await _wire.GetAsync("metadata/types.api", [("class_names[]", "Private::Crm::OpportunityLineItem"), ("class_names[]", "Private::Crm::CampaignMembership")]);
+        var createable = metadata.Data.SelectMany(t => t.GetProperty("fields").EnumerateArray())
+            .Where(f => f.GetProperty("name").GetString() is "home_currency" or "member_name")
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("is_createable").GetBoolean());
+        Assert.Equal(new Dictionary<string, bool> { ["home_currency"] = true, ["member_name"] = true }, createable);
+    }
+
     private async Task<JsonElement> CreateImportJobAsync()
     {
         var csv = Convert.ToBase64String(Encoding.UTF8.GetBytes("name,email\r\nAda Lovelace,ada@example.com\r\n"));

@@ -31,6 +31,7 @@ internal static partial class TypeBehaviours
         ["accounting/accounting_years"] = new(AccountingYearPeriods, ["from_date", "thru_date", "own_organisation_id"]),
         ["email/integrated_mailshots"] = new(MailshotMailingList, ["mailing_list_id"]),
         ["import/imp_jobs"] = new(ImportJobDescriptor, ["descriptor", "imp_profile[imp_type]"]),
+        ["admin/picklist_entries"] = new(DemoteOtherDefaults, []),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -69,6 +70,7 @@ internal static partial class TypeBehaviours
     private static readonly FrozenDictionary<string, Action<EmulatorDatabase, Record>> OnUpdate = new Dictionary<string, Action<EmulatorDatabase, Record>>(StringComparer.Ordinal)
     {
         ["import/imp_jobs"] = ImportJobScheduled,
+        ["admin/picklist_entries"] = DemoteOtherDefaults,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -229,6 +231,24 @@ internal static partial class TypeBehaviours
     /// <c>_3</c>… (the emulator's choice: the notes do not say what the service does). Once the database is seeded, the
     /// field is added to the owning type's metadata (<see cref="SchemaGrowth.CustomField"/>).
     /// </summary>
+    /// <summary>
+    /// A picklist has one default entry: an entry created or updated as the default (<c>default_value</c> true) makes
+    /// the picklist's other entries not the default (notes §3.14: "creating a new default demotes the old one"; the
+    /// vendor's project example checks the old one "should no longer be the default"). The demoted entries are not
+    /// saved as changes of their own (their lock_version stays).
+    /// </summary>
+    private static void DemoteOtherDefaults(EmulatorDatabase database, Record entry)
+    {
+        if (entry.Type.Field("default_value") is not { Kind: ValueKind.Boolean } isDefault || entry.Values[isDefault.Ordinal] is not true
+            || entry["picklist_id"] is not long picklist)
+            return;
+        foreach (var other in database.Store(entry.Type.ControllerPath).Rows)
+        {
+            if (other.Id != entry.Id && !other.IsDeleted && other["picklist_id"] is long p && p == picklist && other.Values[isDefault.Ordinal] is true)
+                other.Values[isDefault.Ordinal] = false;
+        }
+    }
+
     /// <summary>The <c>status</c> of a custom field being created or altered in the background (the emulator's word:
     /// the notes only say to poll until <c>Available</c>).</summary>
     internal const string CustomFieldPending = "Pending";
