@@ -395,6 +395,25 @@ public sealed class VendorRecordTypeTests : IClassFixture<VendorEmulatorFixture>
         Assert.Equal(new Dictionary<string, bool> { ["home_currency"] = true, ["member_name"] = true }, createable);
     }
 
+    [Fact]
+    public async Task AProjectTaskBelongsToItsProjectAndTakesAStatusOfTheProjectsOwnPicklist()
+    {
+        // The vendor's project example: a project, its task-status picklist, then a task of the project.
+        var project = await CreateAsync("project/projects", ("name", "Website relaunch"), ("project_currency", "GBP"));
+        var picklist = (await ReadOneAsync("project/projects", project.GetProperty("id").GetInt64(), "task_statuses_picklist_id")).GetProperty("task_statuses_picklist_id").GetInt64();
+        var status = (await ReadAsync("admin/picklist_entries", "picklist_id", S(picklist), "value"))[1].GetProperty("value").GetString()!;
+
+        var task = await CreateAsync("activity/project_tasks", ("name", "Test Project Task"), ("activity_status", status),
+            ("parent_record_id", S(project.GetProperty("id").GetInt64())), ("parent_record_type", "Private::Project::Project"));
+        var read = await ReadOneAsync("activity/project_tasks", task.GetProperty("id").GetInt64(), "name", "activity_status", "parent_record_id", "parent_record_type");
+        Assert.Equal(status, read.GetProperty("activity_status").GetString());
+        Assert.Equal(project.GetProperty("id").GetInt64(), read.GetProperty("parent_record_id").GetInt64());
+        Assert.Equal("Private::Project::Project", read.GetProperty("parent_record_type").GetString());
+
+        var renamed = await ChangeAsync("activity/project_tasks", "PUT", task.GetProperty("id").GetInt64(), read.GetProperty("lock_version").GetInt64(), ("name", "Updated Project Task"));
+        Assert.True(renamed.Json.GetProperty("success").GetBoolean(), renamed.Body);
+    }
+
     private async Task<JsonElement> CreateImportJobAsync()
     {
         var csv = Convert.ToBase64String(Encoding.UTF8.GetBytes("name,email\r\nAda Lovelace,ada@example.com\r\n"));

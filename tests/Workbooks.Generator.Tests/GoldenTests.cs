@@ -58,7 +58,7 @@ public sealed class GoldenTests
         var schema = new SchemaFile("/project/schema/sample.types.json", GeneratorHarness.ReadSchema("sample.types.json"));
         var (driver, output, diagnostics) = GeneratorHarness.Run(schema);
         Assert.Empty(diagnostics);
-        Assert.Equal(52, GeneratorHarness.Result(driver).GeneratedSources.Length);
+        Assert.Equal(53, GeneratorHarness.Result(driver).GeneratedSources.Length);
         AssertCompiles(output);
     }
 

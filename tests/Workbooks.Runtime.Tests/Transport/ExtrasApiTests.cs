@@ -13,7 +13,7 @@ public sealed class ExtrasApiTests(ExtrasApiEmulator fixture) : SharedEmulatorTe
     public async Task MetadataListsEveryTypeAndCanBeNarrowed()
     {
         using var all = await Session.GetMetadataAsync();
-        Assert.Equal(51, all.RootElement.GetProperty("data").GetArrayLength());
+        Assert.Equal(52, all.RootElement.GetProperty("data").GetArrayLength());
         using var one = await Session.GetMetadataAsync(["Private::Crm::Person"], ["class_name", "fields"]);
         var type = Assert.Single(one.RootElement.GetProperty("data").EnumerateArray());
         Assert.Equal(["class_name", "fields"], type.EnumerateObject().Select(p => p.Name).Order());
