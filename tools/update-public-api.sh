@@ -3,11 +3,13 @@
 # and removes the ones reported as gone (RS0017). Review the diff: every line is a public API promise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in runtime/Workbooks.Runtime runtime/Workbooks.Engagement runtime/Workbooks.Extensions.DependencyInjection runtime/Workbooks.Mirror; do
-  log=$(dotnet build "$project" -c Release --no-incremental 2>&1 || true)
-  python3 - "$project/PublicAPI.Unshipped.txt" <<PY "$log"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for project in runtime/Workbooks.Runtime runtime/Workbooks.Engagement runtime/Workbooks.Extensions.DependencyInjection runtime/Workbooks.Mirror emulator/Workbooks.Emulator; do
+  dotnet build "$project" -c Release --no-incremental > "$log" 2>&1 || true
+  python3 - "$project/PublicAPI.Unshipped.txt" "$log" <<'PY'
 import re, sys
-path, log = sys.argv[1], sys.argv[2]
+path, log = sys.argv[1], open(sys.argv[2]).read()
 added = set(re.findall(r"RS0016: Symbol '(.+?)' is not part of the declared public API", log))
 removed = set(re.findall(r"RS0017: Symbol '(.+?)' is part of the declared API, but is either not public or could not be found", log))
 lines = [l for l in open(path).read().splitlines() if l and l != '#nullable enable']
