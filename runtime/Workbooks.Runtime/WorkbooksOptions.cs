@@ -122,8 +122,9 @@ public sealed class WorkbooksOptions
 
     /// <summary>
     /// The largest page a query without <c>PageSize(n)</c> grows to (1 to 10,000; default 1,000). Such a query asks for
-    /// 100 records first, then for as many as make about 1 MB of response, up to this. Set 100 to keep every page at
-    /// the guide's default size.
+    /// 100 records first, then for as many as make about 1 MB of response, up to this. Set 100 to keep pages at most
+    /// the guide's default size (pages of wide records still shrink toward 10); <c>PageSize(100)</c> on a query fixes
+    /// every page at 100.
     /// </summary>
     public int MaxPageSize { get => _maxPageSize; set => Set(ref _maxPageSize, value); }
 
